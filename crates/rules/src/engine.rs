@@ -1,0 +1,878 @@
+//! The staging engine: one record in, one [`Outcome`] out (staging-rules §1).
+//! Pure: no I/O, no threads; a [`RuleSet`] is immutable and shared.
+
+use std::fmt::Arguments;
+use std::sync::OnceLock;
+
+use crate::category::{Category, CategoryValue, Part, Prefix, parse_category};
+use crate::extent::{Level, token_level};
+use crate::facts::{
+    MetastasisReading, Size, combine_sizes, facts_n, facts_t, parse_mass_mm, parse_metastasis, parse_multiple,
+    parse_nodes, parse_size_cm, parse_size_mm, parse_t_suffix, tokens,
+};
+use crate::histology::{Differentiation, Histology, parse_behavior};
+use crate::matrix::{Matrices, Matrix, MatrixError, STAGE_MATRICES_CSV};
+use crate::message::{Code, Message, Messages};
+use crate::outcome::{Basis, Outcome, Status};
+use crate::record::{Field, Record};
+use crate::routing::{EditionChoice, Route, route};
+use crate::schema::{Chapter, Schema};
+use crate::site::{Site, SiteGroup};
+use crate::stage::StageCode;
+use crate::year::Year;
+
+/// Run-wide staging options (`--edition`, `--strict-ajcc`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// How the edition is chosen.
+    pub edition: EditionChoice,
+    /// Use the strict AJCC reading for the NET cells the AJCC text does not
+    /// group (`TX/T0 N+ M0`, `T4 NX M0`: `99`). Lung keeps the registry
+    /// matrices (io-contract §10).
+    pub strict_ajcc: bool,
+}
+
+/// Receives the steps of a derivation, for `netstage explain`.
+pub trait Trace {
+    /// Records one step in plain language.
+    fn step(&mut self, text: Arguments<'_>);
+}
+
+/// No tracing: the hot path.
+impl Trace for () {
+    #[inline(always)]
+    fn step(&mut self, _: Arguments<'_>) {}
+}
+
+/// Collects the steps as lines.
+impl Trace for Vec<String> {
+    fn step(&mut self, text: Arguments<'_>) {
+        self.push(text.to_string());
+    }
+}
+
+/// The compiled, immutable rule set: the matrices plus the routing tables
+/// (which are static data). Share one across threads.
+pub struct RuleSet {
+    matrices: Matrices,
+}
+
+impl RuleSet {
+    /// Compiles the embedded rule tables.
+    pub fn new() -> Result<RuleSet, MatrixError> {
+        Ok(RuleSet {
+            matrices: Matrices::parse(STAGE_MATRICES_CSV)?,
+        })
+    }
+
+    /// The embedded rule set, compiled once per process.
+    pub fn standard() -> &'static RuleSet {
+        static RULES: OnceLock<RuleSet> = OnceLock::new();
+        RULES.get_or_init(|| RuleSet::new().expect("embedded stage matrices are valid (tested)"))
+    }
+
+    /// The stage matrices.
+    pub fn matrices(&self) -> &Matrices {
+        &self.matrices
+    }
+
+    /// Stages one record.
+    pub fn stage<'a>(&self, rec: &Record<'a>, opts: &Options) -> Outcome<'a> {
+        self.stage_traced(rec, opts, &mut ())
+    }
+
+    /// Stages one record, reporting each step of the derivation to `trace`.
+    pub fn stage_traced<'a>(&self, rec: &Record<'a>, opts: &Options, trace: &mut impl Trace) -> Outcome<'a> {
+        let mut out = Outcome::blank(Status::Error);
+        let mut msgs = Messages::default();
+        let status = self.stage_into(rec, opts, trace, &mut out, &mut msgs);
+        if msgs.has_error() {
+            // An error row keeps only site_group, differentiation and messages (§8).
+            out = Outcome {
+                site_group: out.site_group,
+                differentiation: out.differentiation,
+                ..Outcome::blank(Status::Error)
+            };
+            trace.step(format_args!("Status: error (a value could not be used; see messages)."));
+        } else {
+            out.status = status;
+            if matches!(status, Status::Staged | Status::UnknownStage | Status::NotApplicable) {
+                recorded_stage(rec, &mut out, &mut msgs, trace);
+            }
+            trace.step(format_args!("Status: {}.", status.name()));
+        }
+        out.messages = msgs;
+        out
+    }
+
+    /// Fills `out` and returns the status the row has unless an `E_` message was pushed.
+    fn stage_into<'a>(
+        &self,
+        rec: &Record<'a>,
+        opts: &Options,
+        trace: &mut impl Trace,
+        out: &mut Outcome<'a>,
+        msgs: &mut Messages<'a>,
+    ) -> Status {
+        // 1. Site and histology: always read (required fields).
+        let site = text(rec, Field::PrimarySite, msgs).and_then(|s| {
+            let site = Site::parse(s);
+            if site.is_none() {
+                push_bad(
+                    msgs,
+                    Code::ESite,
+                    Field::PrimarySite,
+                    s,
+                    "is not an ICD-O-3 topography code (C000-C809)",
+                );
+            }
+            site
+        });
+        let hist = text(rec, Field::Histology, msgs).and_then(|s| {
+            let h = Histology::parse(s);
+            if h.is_none() {
+                push_bad(
+                    msgs,
+                    Code::EHistology,
+                    Field::Histology,
+                    s,
+                    "is not a 4-digit ICD-O-3 code",
+                );
+            }
+            h
+        });
+        out.site_group = site.map(SiteGroup::of);
+        out.differentiation = hist.map(|h| h.histology.differentiation());
+        let (Some(site), Some(hist)) = (site, hist) else {
+            return Status::Error;
+        };
+        trace.step(format_args!(
+            "Primary site {} is in site group {}; histology {} is {} ({}).",
+            site.code(),
+            SiteGroup::of(site).name(),
+            hist.histology.0,
+            differentiation_words(hist.histology.differentiation()),
+            hist.histology.differentiation().name()
+        ));
+
+        // 2. Year: validated only for neuroendocrine rows routed to a chapter (§7.7).
+        let year_text = (!rec.is_not_utf8(Field::Year)).then(|| rec.get(Field::Year));
+        let year = year_text.and_then(Year::parse);
+        let routed = match route(site, hist.histology, year.unwrap_or(Year::Unknown), opts.edition) {
+            Route::NotNeuroendocrine => {
+                msgs.push(Message::value(
+                    Code::NNotNeuroendocrine,
+                    Field::Histology,
+                    rec.get(Field::Histology),
+                    "is not a neuroendocrine histology",
+                ));
+                trace.step(format_args!(
+                    "Histology {} is not neuroendocrine: not staged here.",
+                    hist.histology.0
+                ));
+                return not_applicable(out, None);
+            }
+            Route::SiteNotStaged => {
+                msgs.push(Message::value(
+                    Code::NSiteNotStaged,
+                    Field::PrimarySite,
+                    rec.get(Field::PrimarySite),
+                    "is not a site netstage stages",
+                ));
+                trace.step(format_args!(
+                    "Site {} has no NET, GI or lung chapter here: not staged.",
+                    site.code()
+                ));
+                return not_applicable(out, None);
+            }
+            r => r,
+        };
+        match year_text {
+            None => {
+                text(rec, Field::Year, msgs);
+            }
+            Some(y) if year.is_none() => {
+                push_bad(msgs, Code::EYear, Field::Year, y, "is not a year or date of diagnosis")
+            }
+            Some(_) => {}
+        }
+        if let Route::Before2018 = routed
+            && !msgs.has_error()
+        {
+            msgs.push(Message::value(
+                Code::NBefore2018,
+                Field::Year,
+                rec.get(Field::Year),
+                "is before 2018",
+            ));
+            trace.step(format_args!(
+                "Diagnosed before 2018: outside the AJCC 8th/V9 registry era."
+            ));
+            return not_applicable(out, None);
+        }
+
+        // 3. Behavior (§7.8): the column, else the digit after `/` in the histology, else 3.
+        let behavior = self.behavior(rec, hist.behavior, msgs);
+        if msgs.has_error() {
+            return Status::Error;
+        }
+        let Route::Chapter(routed) = routed else {
+            return Status::Error;
+        };
+        let schema = routed.schema;
+        out.schema = Some(schema);
+        out.organ_general = Some(schema.chapter.is_organ_general());
+        trace.step(format_args!(
+            "Routed to {} (schema ID {}, AJCC edition {}).",
+            schema.name(),
+            schema.id(),
+            schema.edition.code()
+        ));
+        if year == Some(Year::Unknown) {
+            msgs.push(Message::new(
+                Code::WYearUnknown,
+                "year of diagnosis unknown: Version 9 schema assumed",
+            ));
+            trace.step(format_args!(
+                "Year unknown: the registry tables choose Version 9 where it exists."
+            ));
+        }
+        if schema.chapter == Chapter::Stomach && site.0 == 160 {
+            msgs.push(Message::new(
+                Code::WEgjAssumed,
+                "C16.0 carcinoma routed to stomach (no EGJ discriminator)",
+            ));
+        }
+        if routed.uncertain_histology {
+            msgs.push(Message::value(
+                Code::WUncertainHistology,
+                Field::Histology,
+                rec.get(Field::Histology),
+                "is staged in NET pancreas V9 by the registry tables; its meaning there is unclear (U7)",
+            ));
+        }
+        let Some(behavior) = behavior else {
+            return Status::Error;
+        };
+        if behavior != 3 || !routed.staged_pair {
+            if behavior != 3 {
+                msgs.push(Message::new(Code::NBehavior, "behavior is not 3 (malignant)"));
+                trace.step(format_args!("Behavior {behavior}: the chapter stages behavior 3 only."));
+            }
+            if !routed.staged_pair {
+                msgs.push(
+                    Message::value(
+                        Code::NNotStagedByChapter,
+                        Field::Histology,
+                        rec.get(Field::Histology),
+                        "at this site is not staged by",
+                    )
+                    .text(schema.name()),
+                );
+                trace.step(format_args!(
+                    "{} does not stage histology {} at {} (AJCC ID table): stage 88.",
+                    schema.name(),
+                    hist.histology.0,
+                    site.code()
+                ));
+            }
+            return not_applicable(out, Some(schema));
+        }
+        if !schema.chapter.is_staged_by_netstage() {
+            trace.step(format_args!(
+                "{} is an organ-general chapter: flagged for organ-general staging.",
+                schema.name()
+            ));
+            return Status::NeedsGeneralStaging;
+        }
+
+        // 4. T, N, M from each basis, then the stage group.
+        let Some(matrix) = self.matrices.get(schema) else {
+            return Status::Error;
+        };
+        if schema.chapter.is_net()
+            && hist.histology.differentiation() == Differentiation::Well
+            && is_grade_c_or_d(rec.get(Field::Grade))
+        {
+            msgs.push(Message::value(
+                Code::WGradeConflict,
+                Field::Grade,
+                rec.get(Field::Grade),
+                "is poorly differentiated on a NET histology; routed by histology",
+            ));
+        }
+        stage_tnm(rec, opts, matrix, out, msgs, trace)
+    }
+
+    /// Resolves the behavior (io-contract §7.8).
+    fn behavior<'a>(&self, rec: &Record<'a>, from_histology: Option<u8>, msgs: &mut Messages<'a>) -> Option<u8> {
+        if let Some(b) = from_histology
+            && b > 3
+        {
+            push_bad(
+                msgs,
+                Code::EBehavior,
+                Field::Histology,
+                rec.get(Field::Histology),
+                "has a behavior other than 0-3",
+            );
+            return None;
+        }
+        let column = text(rec, Field::Behavior, msgs)?;
+        if column.is_empty() {
+            return match from_histology {
+                Some(b) => Some(b),
+                None => {
+                    msgs.push(Message::new(
+                        Code::WBehaviorDefaulted,
+                        "behavior missing: 3 (malignant) assumed",
+                    ));
+                    Some(3)
+                }
+            };
+        }
+        let Some(b) = parse_behavior(column) else {
+            push_bad(
+                msgs,
+                Code::EBehavior,
+                Field::Behavior,
+                column,
+                "is not a behavior code (0-3)",
+            );
+            return None;
+        };
+        if from_histology.is_some_and(|h| h != b) {
+            push_bad(
+                msgs,
+                Code::EBehavior,
+                Field::Behavior,
+                column,
+                "differs from the behavior in histology",
+            );
+            return None;
+        }
+        Some(b)
+    }
+}
+
+fn differentiation_words(d: Differentiation) -> &'static str {
+    match d {
+        Differentiation::Well => "a well-differentiated NET",
+        Differentiation::Poor => "a poorly differentiated carcinoma",
+        Differentiation::Mixed => "a mixed / goblet-cell tumor",
+        Differentiation::Unknown => "not neuroendocrine",
+    }
+}
+
+/// Sets the not-applicable columns (§8): `88`s, schema only for routed pairs.
+fn not_applicable<'a>(out: &mut Outcome<'a>, schema: Option<Schema>) -> Status {
+    out.schema = schema;
+    out.organ_general = Some(schema.is_some_and(|s| s.chapter.is_organ_general()));
+    out.t = Some("88");
+    out.n = Some("88");
+    out.m = Some("88");
+    out.stage = Some(StageCode::NOT_APPLICABLE);
+    Status::NotApplicable
+}
+
+/// Reads a field's text; bytes that are not UTF-8 are an `E_RECORD` error.
+fn text<'a>(rec: &Record<'a>, field: Field, msgs: &mut Messages<'a>) -> Option<&'a str> {
+    if rec.is_not_utf8(field) {
+        msgs.push(Message::about(Code::ERecord, field, "has bytes that are not UTF-8"));
+        return None;
+    }
+    Some(rec.get(field))
+}
+
+/// Pushes an error naming the field and the value (or saying it is blank).
+fn push_bad<'a>(msgs: &mut Messages<'a>, code: Code, field: Field, value: &'a str, why: &'static str) {
+    if value.is_empty() {
+        msgs.push(Message::about(code, field, "is blank"));
+    } else {
+        msgs.push(Message::value(code, field, value, why));
+    }
+}
+
+fn is_grade_c_or_d(grade: &str) -> bool {
+    let g = grade.strip_prefix(['G', 'g']).unwrap_or(grade);
+    g.eq_ignore_ascii_case("c") || g.eq_ignore_ascii_case("d")
+}
+
+/// A T, N, M triple.
+type Tnm = (Category, Category, Category);
+
+/// The stage one basis gives.
+#[derive(Clone, Copy)]
+struct BasisStage {
+    basis: Basis,
+    tnm: Tnm,
+    stage: StageCode,
+}
+
+/// One basis's categories (blank parts stay `None`).
+#[derive(Default, Clone, Copy)]
+struct Cats {
+    t: Option<Category>,
+    n: Option<Category>,
+    m: Option<Category>,
+}
+
+impl Cats {
+    fn present(&self) -> bool {
+        self.t.is_some() || self.n.is_some() || self.m.is_some()
+    }
+
+    fn slot(&mut self, part: Part) -> &mut Option<Category> {
+        match part {
+            Part::T => &mut self.t,
+            Part::N => &mut self.n,
+            Part::M => &mut self.m,
+        }
+    }
+
+    /// Blank T is TX, blank N is NX, blank M is M0 (io-contract §7.5).
+    fn filled(&self) -> Tnm {
+        let d = |p, n| Category::from_name(p, n).expect("default category exists");
+        (
+            self.t.unwrap_or_else(|| d(Part::T, "TX")),
+            self.n.unwrap_or_else(|| d(Part::N, "NX")),
+            self.m.unwrap_or_else(|| d(Part::M, "M0")),
+        )
+    }
+}
+
+fn part_code(part: Part) -> Code {
+    match part {
+        Part::T => Code::ET,
+        Part::N => Code::EN,
+        Part::M => Code::EM,
+    }
+}
+
+/// Reads one T/N/M value into a category of the row's chapter. Returns the
+/// category and its prefix; pushes errors and warnings.
+fn read_category<'a>(
+    rec: &Record<'a>,
+    field: Field,
+    part: Part,
+    matrix: &Matrix,
+    msgs: &mut Messages<'a>,
+    multiple: &mut bool,
+) -> Option<(Category, Prefix)> {
+    let value = text(rec, field, msgs)?;
+    if value.is_empty() {
+        return None;
+    }
+    let Some(parsed) = parse_category(part, value) else {
+        let why = match part {
+            Part::T => "is not a readable T category",
+            Part::N => "is not a readable N category",
+            Part::M => "is not a readable M category",
+        };
+        msgs.push(Message::value(part_code(part), field, value, why));
+        return None;
+    };
+    let cat = match parsed.value {
+        CategoryValue::NotApplicable => {
+            msgs.push(
+                Message::value(
+                    Code::ECategory,
+                    field,
+                    value,
+                    "is 88 (not applicable) but the row is staged in",
+                )
+                .text(matrix.schema().name()),
+            );
+            return None;
+        }
+        CategoryValue::Category(c) => c,
+    };
+    if !matrix.defines(cat) {
+        let why = match part {
+            Part::T => "is not a T category of",
+            Part::N => "is not an N category of",
+            Part::M => "is not an M category of",
+        };
+        msgs.push(Message::value(Code::ECategory, field, value, why).text(matrix.schema().name()));
+        return None;
+    }
+    if parsed.prefix.is_post_therapy() {
+        msgs.push(Message::value(
+            Code::WPostTherapy,
+            field,
+            value,
+            "is a post-therapy (y) category",
+        ));
+    }
+    if part == Part::M && cat.name() == "M0" && parsed.prefix.is_pathological() {
+        msgs.push(Message::value(
+            Code::WPm0,
+            field,
+            value,
+            "read as cM0 (pM0 does not exist)",
+        ));
+    }
+    *multiple |= parsed.multiple;
+    Some((cat, parsed.prefix))
+}
+
+/// Derives T/N/M per basis, looks the stage groups up and picks the headline.
+fn stage_tnm<'a>(
+    rec: &Record<'a>,
+    opts: &Options,
+    matrix: &Matrix,
+    out: &mut Outcome<'a>,
+    msgs: &mut Messages<'a>,
+    trace: &mut impl Trace,
+) -> Status {
+    let schema = matrix.schema();
+    let mut multiple = false;
+
+    // Categories: path_* and clin_* columns, then the generic t/n/m by prefix (§10).
+    let mut path = Cats::default();
+    let mut clin = Cats::default();
+    for (part, pf, cf, gf) in [
+        (Part::T, Field::PathT, Field::ClinT, Field::T),
+        (Part::N, Field::PathN, Field::ClinN, Field::N),
+        (Part::M, Field::PathM, Field::ClinM, Field::M),
+    ] {
+        *path.slot(part) = read_category(rec, pf, part, matrix, msgs, &mut multiple).map(|(c, _)| c);
+        *clin.slot(part) = read_category(rec, cf, part, matrix, msgs, &mut multiple).map(|(c, _)| c);
+        if let Some((cat, prefix)) = read_category(rec, gf, part, matrix, msgs, &mut multiple) {
+            let (basis, specific) = if prefix.is_pathological() {
+                (&mut path, pf)
+            } else {
+                (&mut clin, cf)
+            };
+            let slot = basis.slot(part);
+            match *slot {
+                Some(existing) if existing != cat => msgs.push(
+                    Message::value(part_code(part), gf, rec.get(gf), "differs from")
+                        .field(specific)
+                        .quoted(rec.get(specific)),
+                ),
+                _ => *slot = Some(cat),
+            }
+        }
+    }
+
+    // Facts (NET chapters only in v1).
+    let facts = if schema.chapter.is_net() {
+        facts_basis(rec, schema, msgs, trace)
+    } else {
+        if has_facts(rec, schema.chapter) {
+            msgs.push(Message::new(
+                Code::WLungFactsUnsupported,
+                "lung is staged from T/N/M categories only; raw findings ignored",
+            ));
+        }
+        None
+    };
+
+    // T suffix (m): the t_suffix column, a T written (m)/(#), or multiple_tumors (§10).
+    if let Some(s) = text(rec, Field::TSuffix, msgs) {
+        match parse_t_suffix(s) {
+            Ok(m) => multiple |= m,
+            Err(why) => msgs.push(Message::value(Code::ESuffix, Field::TSuffix, s, why)),
+        }
+    }
+    if let Some(s) = text(rec, Field::MultipleTumors, msgs) {
+        match parse_multiple(s) {
+            Ok(m) => multiple |= m,
+            Err(why) => msgs.push(Message::value(Code::EMultiple, Field::MultipleTumors, s, why)),
+        }
+    }
+    if msgs.has_error() {
+        return Status::Error;
+    }
+    out.t_suffix = multiple;
+
+    let lookup = |(t, n, m): Tnm| -> StageCode {
+        match matrix.cell(t, n, m) {
+            Some(c) if opts.strict_ajcc && schema.chapter.is_net() => c.strict,
+            Some(c) => c.registry,
+            None => StageCode::UNKNOWN,
+        }
+    };
+    let bases: [(Basis, Option<Tnm>); 3] = [
+        (Basis::Path, path.present().then(|| path.filled())),
+        (Basis::Clin, clin.present().then(|| clin.filled())),
+        (Basis::Facts, facts),
+    ];
+    // The stage of each present basis, in the order path, clin, facts.
+    let staged: [Option<BasisStage>; 3] = bases.map(|(basis, tnm)| {
+        tnm.map(|tnm| {
+            let stage = lookup(tnm);
+            trace.step(format_args!(
+                "{} basis: {} {} {} -> matrix cell of {}: stage {} ({}).",
+                basis.name(),
+                tnm.0.name(),
+                tnm.1.name(),
+                tnm.2.name(),
+                schema.name(),
+                stage.code(),
+                stage.display()
+            ));
+            BasisStage { basis, tnm, stage }
+        })
+    });
+    let stage_of = |i: usize| staged[i].map(|b| b.stage);
+    out.path_stage = stage_of(0);
+    out.clin_stage = stage_of(1);
+    out.facts_stage = stage_of(2);
+
+    // Headline: the first basis whose stage is not 99, else the first present.
+    let present = || staged.iter().flatten();
+    let Some(&BasisStage {
+        basis,
+        tnm: (t, n, m),
+        stage,
+    }) = present().find(|b| !b.stage.is_unknown()).or_else(|| present().next())
+    else {
+        if !msgs.contains(Code::WLungFactsUnsupported) {
+            msgs.push(Message::new(
+                Code::WNoEvidence,
+                "no T/N/M categories or findings to stage from",
+            ));
+        }
+        trace.step(format_args!("No basis present: stage 99."));
+        out.stage = Some(StageCode::UNKNOWN);
+        return Status::UnknownStage;
+    };
+    out.basis = Some(basis);
+    out.t = Some(t.name());
+    out.n = Some(n.name());
+    out.m = Some(m.name());
+    out.stage = Some(stage);
+    trace.step(format_args!(
+        "Headline stage from the {} basis: {}.",
+        basis.name(),
+        stage.display()
+    ));
+
+    // W_BASIS_DISAGREE: two present bases with different real groups.
+    let groups: Vec<BasisStage> = present().filter(|b| b.stage.is_group()).copied().collect();
+    let disagreement = groups.iter().enumerate().find_map(|(i, a)| {
+        groups[i + 1..]
+            .iter()
+            .find(|b| b.stage != a.stage)
+            .map(|b| (a.basis, a.stage, b.basis, b.stage))
+    });
+    if let Some((a, sa, b, sb)) = disagreement {
+        msgs.push(
+            Message::new(Code::WBasisDisagree, a.name())
+                .text("stage")
+                .quoted(sa.code())
+                .text("differs from")
+                .text(b.name())
+                .text("stage")
+                .quoted(sb.code()),
+        );
+    }
+    if stage.is_unknown() {
+        let missing = match (t.name(), n.name()) {
+            ("TX", "NX") => "(T unknown, N not assessed)",
+            ("T0", "NX") => "(no primary tumor found, N not assessed)",
+            ("TX", _) => "(T unknown)",
+            ("T0", _) => "(no primary tumor found)",
+            (_, "NX") => "(N not assessed)",
+            _ => "(a subcategory is needed)",
+        };
+        msgs.push(
+            Message::new(Code::WStageUnknown, basis.name())
+                .text(t.name())
+                .text(n.name())
+                .text(m.name())
+                .text("has no stage group in")
+                .text(schema.name())
+                .text(missing),
+        );
+        return Status::UnknownStage;
+    }
+    Status::Staged
+}
+
+/// True when any facts field the chapter reads is non-blank (§10).
+fn has_facts(rec: &Record<'_>, chapter: Chapter) -> bool {
+    facts_fields(chapter).any(|f| !rec.is_blank(f))
+}
+
+/// The fields of the facts basis in a chapter.
+fn facts_fields(chapter: Chapter) -> impl Iterator<Item = Field> {
+    let base = [
+        Field::SizeMm,
+        Field::SizeCm,
+        Field::Extent,
+        Field::NodesPositive,
+        Field::Metastasis,
+    ];
+    let mass = (chapter == Chapter::NetJejunumIleum).then_some(Field::MesentericMassMm);
+    base.into_iter().chain(mass)
+}
+
+/// Derives T, N and M from raw findings (staging-rules §13). `None` when no
+/// facts field is present.
+fn facts_basis<'a>(rec: &Record<'a>, schema: Schema, msgs: &mut Messages<'a>, trace: &mut impl Trace) -> Option<Tnm> {
+    let chapter = schema.chapter;
+    if !has_facts(rec, chapter) {
+        return None;
+    }
+    // Size: size_mm (NAACCR codes only in the coded column), size_cm.
+    let mm_text = text(rec, Field::SizeMm, msgs).unwrap_or("");
+    let mm = parse_size_mm(mm_text, rec.size_coded).unwrap_or_else(|why| {
+        msgs.push(Message::value(Code::ESize, Field::SizeMm, mm_text, why));
+        None
+    });
+    let cm_text = text(rec, Field::SizeCm, msgs).unwrap_or("");
+    let cm = parse_size_cm(cm_text).unwrap_or_else(|why| {
+        msgs.push(Message::value(Code::ESize, Field::SizeCm, cm_text, why));
+        None
+    });
+    let size = combine_sizes(mm, cm).unwrap_or_else(|_| {
+        msgs.push(
+            Message::value(Code::ESize, Field::SizeMm, mm_text, "disagrees with")
+                .field(Field::SizeCm)
+                .quoted(cm_text)
+                .text("by more than 1 mm"),
+        );
+        None
+    });
+
+    // Extent: the deepest token counts.
+    let extent_text = text(rec, Field::Extent, msgs).unwrap_or("");
+    let mut level: Option<Level> = None;
+    for token in tokens(extent_text) {
+        match token_level(chapter, token) {
+            Some(l) => level = level.max(Some(l)),
+            None => msgs.push(
+                Message::value(Code::EExtent, Field::Extent, token, "is not an extent token of").text(schema.name()),
+            ),
+        }
+    }
+
+    // Nodes and (jejunum/ileum) mesenteric mass.
+    let nodes_text = text(rec, Field::NodesPositive, msgs).unwrap_or("");
+    let nodes = parse_nodes(nodes_text).unwrap_or_else(|why| {
+        msgs.push(Message::value(Code::ENodes, Field::NodesPositive, nodes_text, why));
+        None
+    });
+    let mass = if chapter == Chapter::NetJejunumIleum {
+        let mass_text = text(rec, Field::MesentericMassMm, msgs).unwrap_or("");
+        parse_mass_mm(mass_text).unwrap_or_else(|why| {
+            msgs.push(Message::value(Code::EMass, Field::MesentericMassMm, mass_text, why));
+            None
+        })
+    } else {
+        None
+    };
+
+    // Metastasis.
+    let mets_text = text(rec, Field::Metastasis, msgs).unwrap_or("");
+    let mets = match parse_metastasis(mets_text) {
+        Ok(m) => m,
+        Err(e) => {
+            msgs.push(Message::value(Code::EMetastasis, Field::Metastasis, e.token, e.reason));
+            Some(MetastasisReading {
+                m: "M0",
+                unknown: false,
+            })
+        }
+    };
+    let m = match mets {
+        None => {
+            msgs.push(Message::about(
+                Code::WMetastasisAssumed,
+                Field::Metastasis,
+                "is blank: M0 assumed",
+            ));
+            "M0"
+        }
+        Some(r) => {
+            if r.unknown {
+                msgs.push(Message::value(
+                    Code::WMetastasisUnknown,
+                    Field::Metastasis,
+                    mets_text,
+                    "is coded M0 (registry convention)",
+                ));
+            }
+            r.m
+        }
+    };
+
+    let t = facts_t(chapter, level, size.map(|s| s.size));
+    if extent_text.is_empty() && size.is_some_and(|s| s.numeric) {
+        msgs.push(Message::about(
+            Code::WExtentAssumed,
+            Field::Extent,
+            "is blank: T from size alone",
+        ));
+    }
+    let (n, count_unknown) = facts_n(chapter, nodes, mass);
+    if count_unknown {
+        msgs.push(Message::value(
+            Code::WNodeCountUnknown,
+            Field::NodesPositive,
+            nodes_text,
+            "is positive with the count unknown: N1",
+        ));
+    }
+    trace.step(format_args!(
+        "Facts: size {}, deepest extent {}, nodes {}{} -> {t} {n} {m}.",
+        match size.map(|s| s.size) {
+            Some(Size::Mm(v)) => format!("{v} mm"),
+            Some(Size::NoMass) => "0 (no mass)".into(),
+            Some(Size::Microscopic) => "microscopic focus".into(),
+            Some(Size::Descriptive) => "998 (descriptive)".into(),
+            Some(Size::Unknown) | None => "unknown".into(),
+        },
+        match level {
+            None => "blank",
+            Some(Level::Size) => "level 1 (size decides)",
+            Some(Level::T2) => "T2 level",
+            Some(Level::T3) => "T3 level",
+            Some(Level::T4) => "T4 level",
+        },
+        if nodes_text.is_empty() { "blank" } else { nodes_text },
+        match mass {
+            Some(v) => format!(", mesenteric mass {v} mm"),
+            None => String::new(),
+        }
+    ));
+    let c = |p, name| Category::from_name(p, name).expect("facts produce known categories");
+    Some((c(Part::T, t), c(Part::N, n), c(Part::M, m)))
+}
+
+/// Normalises the recorded stage and compares it with the headline (§13).
+fn recorded_stage<'a>(rec: &Record<'a>, out: &mut Outcome<'a>, msgs: &mut Messages<'a>, trace: &mut impl Trace) {
+    if rec.is_not_utf8(Field::RecordedStage) {
+        return;
+    }
+    let value = rec.get(Field::RecordedStage);
+    match StageCode::parse_recorded(value) {
+        Ok(r) => out.recorded_stage = r,
+        Err(_) => {
+            // Only compared (so only validated) on rows with a headline stage.
+            if matches!(out.status, Status::Staged | Status::UnknownStage) {
+                msgs.push(Message::value(
+                    Code::WRecordedStage,
+                    Field::RecordedStage,
+                    value,
+                    "is not a readable stage group",
+                ));
+            }
+            return;
+        }
+    }
+    if let (Some(r), Some(s)) = (out.recorded_stage, out.stage)
+        && r.is_group()
+        && s.is_group()
+    {
+        out.recorded_agrees = Some(r == s);
+        trace.step(format_args!(
+            "Recorded stage {} {} the computed stage.",
+            r.display(),
+            if r == s { "agrees with" } else { "differs from" }
+        ));
+    }
+}

@@ -1,0 +1,401 @@
+//! Message codes (io-contract §9) and the per-row message list.
+
+use std::fmt;
+
+use crate::record::Field;
+
+/// A message code. `E_` makes the row an error, `W_` is a warning, `N_` says
+/// why a row is not applicable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum Code {
+    ESite,
+    EHistology,
+    EBehavior,
+    EYear,
+    ET,
+    EN,
+    EM,
+    ECategory,
+    ESuffix,
+    ESize,
+    ENodes,
+    EMass,
+    EMetastasis,
+    EExtent,
+    EMultiple,
+    ERecord,
+    WYearUnknown,
+    WBehaviorDefaulted,
+    WPm0,
+    WPostTherapy,
+    WExtentAssumed,
+    WMetastasisAssumed,
+    WMetastasisUnknown,
+    WNodeCountUnknown,
+    WBasisDisagree,
+    WNoEvidence,
+    WLungFactsUnsupported,
+    WEgjAssumed,
+    WGradeConflict,
+    WRecordedStage,
+    WUncertainHistology,
+    WStageUnknown,
+    NBefore2018,
+    NNotNeuroendocrine,
+    NSiteNotStaged,
+    NNotStagedByChapter,
+    NBehavior,
+}
+
+impl Code {
+    /// Every code, in declaration order.
+    pub const ALL: [Code; 37] = [
+        Code::ESite,
+        Code::EHistology,
+        Code::EBehavior,
+        Code::EYear,
+        Code::ET,
+        Code::EN,
+        Code::EM,
+        Code::ECategory,
+        Code::ESuffix,
+        Code::ESize,
+        Code::ENodes,
+        Code::EMass,
+        Code::EMetastasis,
+        Code::EExtent,
+        Code::EMultiple,
+        Code::ERecord,
+        Code::WYearUnknown,
+        Code::WBehaviorDefaulted,
+        Code::WPm0,
+        Code::WPostTherapy,
+        Code::WExtentAssumed,
+        Code::WMetastasisAssumed,
+        Code::WMetastasisUnknown,
+        Code::WNodeCountUnknown,
+        Code::WBasisDisagree,
+        Code::WNoEvidence,
+        Code::WLungFactsUnsupported,
+        Code::WEgjAssumed,
+        Code::WGradeConflict,
+        Code::WRecordedStage,
+        Code::WUncertainHistology,
+        Code::WStageUnknown,
+        Code::NBefore2018,
+        Code::NNotNeuroendocrine,
+        Code::NSiteNotStaged,
+        Code::NNotStagedByChapter,
+        Code::NBehavior,
+    ];
+
+    /// The code as written (`E_SITE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::ESite => "E_SITE",
+            Code::EHistology => "E_HISTOLOGY",
+            Code::EBehavior => "E_BEHAVIOR",
+            Code::EYear => "E_YEAR",
+            Code::ET => "E_T",
+            Code::EN => "E_N",
+            Code::EM => "E_M",
+            Code::ECategory => "E_CATEGORY",
+            Code::ESuffix => "E_SUFFIX",
+            Code::ESize => "E_SIZE",
+            Code::ENodes => "E_NODES",
+            Code::EMass => "E_MASS",
+            Code::EMetastasis => "E_METASTASIS",
+            Code::EExtent => "E_EXTENT",
+            Code::EMultiple => "E_MULTIPLE",
+            Code::ERecord => "E_RECORD",
+            Code::WYearUnknown => "W_YEAR_UNKNOWN",
+            Code::WBehaviorDefaulted => "W_BEHAVIOR_DEFAULTED",
+            Code::WPm0 => "W_PM0",
+            Code::WPostTherapy => "W_POST_THERAPY",
+            Code::WExtentAssumed => "W_EXTENT_ASSUMED",
+            Code::WMetastasisAssumed => "W_METASTASIS_ASSUMED",
+            Code::WMetastasisUnknown => "W_METASTASIS_UNKNOWN",
+            Code::WNodeCountUnknown => "W_NODE_COUNT_UNKNOWN",
+            Code::WBasisDisagree => "W_BASIS_DISAGREE",
+            Code::WNoEvidence => "W_NO_EVIDENCE",
+            Code::WLungFactsUnsupported => "W_LUNG_FACTS_UNSUPPORTED",
+            Code::WEgjAssumed => "W_EGJ_ASSUMED",
+            Code::WGradeConflict => "W_GRADE_CONFLICT",
+            Code::WRecordedStage => "W_RECORDED_STAGE",
+            Code::WUncertainHistology => "W_UNCERTAIN_HISTOLOGY",
+            Code::WStageUnknown => "W_STAGE_UNKNOWN",
+            Code::NBefore2018 => "N_BEFORE_2018",
+            Code::NNotNeuroendocrine => "N_NOT_NEUROENDOCRINE",
+            Code::NSiteNotStaged => "N_SITE_NOT_STAGED",
+            Code::NNotStagedByChapter => "N_NOT_STAGED_BY_CHAPTER",
+            Code::NBehavior => "N_BEHAVIOR",
+        }
+    }
+
+    /// True for `E_` codes.
+    pub fn is_error(self) -> bool {
+        self.as_str().starts_with("E_")
+    }
+
+    /// Looks a code up by its written form.
+    pub fn from_code(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Longest part of an input value a message quotes (characters).
+pub const QUOTE_LIMIT: usize = 40;
+
+/// A piece of a message's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Fixed text.
+    Text(&'static str),
+    /// A field's canonical name.
+    Field(Field),
+    /// A value as written, printed in quotes and cut to [`QUOTE_LIMIT`] characters.
+    Quoted(&'a str),
+    /// Text made at run time (never input values), printed as is.
+    Plain(&'a str),
+}
+
+const PIECES: usize = 8;
+
+/// One message: its code and text pieces, printed `CODE: piece piece ...`.
+///
+/// It borrows the offending values from the record, so it allocates nothing.
+/// Only single field values are ever quoted, cut to [`QUOTE_LIMIT`]
+/// characters (records are health data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// The code.
+    pub code: Code,
+    pieces: [Option<Piece<'a>>; PIECES],
+}
+
+impl<'a> Message<'a> {
+    /// A message with only a text.
+    pub fn new(code: Code, text: &'static str) -> Message<'a> {
+        Message {
+            code,
+            pieces: [None; PIECES],
+        }
+        .text(text)
+    }
+
+    /// A message about one field's value: `CODE: field 'value' text`.
+    pub fn value(code: Code, field: Field, value: &'a str, text: &'static str) -> Message<'a> {
+        Message {
+            code,
+            pieces: [None; PIECES],
+        }
+        .field(field)
+        .quoted(value)
+        .text(text)
+    }
+
+    /// A message about a field without quoting a value: `CODE: field text`.
+    pub fn about(code: Code, field: Field, text: &'static str) -> Message<'a> {
+        Message {
+            code,
+            pieces: [None; PIECES],
+        }
+        .field(field)
+        .text(text)
+    }
+
+    fn push(mut self, p: Piece<'a>) -> Message<'a> {
+        if let Some(slot) = self.pieces.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(p);
+        }
+        self
+    }
+
+    /// Appends fixed text.
+    pub fn text(self, text: &'static str) -> Message<'a> {
+        self.push(Piece::Text(text))
+    }
+
+    /// Appends text made at run time (never an input value: those are quoted).
+    pub fn plain(self, text: &'a str) -> Message<'a> {
+        self.push(Piece::Plain(text))
+    }
+
+    /// Appends a field name.
+    pub fn field(self, field: Field) -> Message<'a> {
+        self.push(Piece::Field(field))
+    }
+
+    /// Appends a quoted value.
+    pub fn quoted(self, value: &'a str) -> Message<'a> {
+        self.push(Piece::Quoted(value))
+    }
+
+    /// The first field the message names, if any.
+    pub fn first_field(&self) -> Option<Field> {
+        self.pieces.iter().flatten().find_map(|p| match p {
+            Piece::Field(f) => Some(*f),
+            _ => None,
+        })
+    }
+
+    /// The pieces in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &Piece<'a>> {
+        self.pieces.iter().flatten()
+    }
+}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:", self.code)?;
+        for p in self.pieces() {
+            f.write_str(" ")?;
+            match p {
+                Piece::Text(t) => f.write_str(t)?,
+                Piece::Plain(t) => f.write_str(t)?,
+                Piece::Field(field) => f.write_str(field.name())?,
+                Piece::Quoted(v) => {
+                    f.write_str("'")?;
+                    write_quoted(f, v)?;
+                    f.write_str("'")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes `value` cut to [`QUOTE_LIMIT`] characters, with control characters
+/// escaped so a message always stays on one line.
+pub fn write_quoted(f: &mut impl fmt::Write, value: &str) -> fmt::Result {
+    for (i, c) in value.chars().enumerate() {
+        if i == QUOTE_LIMIT {
+            return f.write_str("...");
+        }
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            f.write_char(c)?;
+        }
+    }
+    Ok(())
+}
+
+const INLINE: usize = 6;
+
+/// The messages of one row, in the order found. Up to six live inline; more
+/// spill to the heap, so the common row allocates nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Messages<'a> {
+    inline: [Option<Message<'a>>; INLINE],
+    len: usize,
+    spill: Vec<Message<'a>>,
+}
+
+impl<'a> Messages<'a> {
+    /// Appends a message.
+    pub fn push(&mut self, m: Message<'a>) {
+        if self.len < INLINE {
+            self.inline[self.len] = Some(m);
+        } else {
+            self.spill.push(m);
+        }
+        self.len += 1;
+    }
+
+    /// Number of messages.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The messages in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Message<'a>> {
+        self.inline.iter().flatten().chain(self.spill.iter())
+    }
+
+    /// True when any message is an `E_` code.
+    pub fn has_error(&self) -> bool {
+        self.iter().any(|m| m.code.is_error())
+    }
+
+    /// True when a message with this code is present.
+    pub fn contains(&self, code: Code) -> bool {
+        self.iter().any(|m| m.code == code)
+    }
+}
+
+impl fmt::Display for Messages<'_> {
+    /// `CODE: text; CODE: text`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, m) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{m}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_quotes_value_cut_and_escaped() {
+        let long = "x".repeat(50);
+        let m = Message::value(
+            Code::EHistology,
+            Field::Histology,
+            &long,
+            "is not a 4-digit ICD-O-3 code",
+        );
+        let s = m.to_string();
+        assert_eq!(
+            s,
+            format!(
+                "E_HISTOLOGY: histology '{}...' is not a 4-digit ICD-O-3 code",
+                "x".repeat(40)
+            )
+        );
+        let m = Message::value(Code::ET, Field::PathT, "a\nb", "is not a readable T category");
+        assert_eq!(m.to_string(), "E_T: path_t 'a\\nb' is not a readable T category");
+    }
+
+    #[test]
+    fn messages_spill_past_inline_capacity_in_order() {
+        let mut ms = Messages::default();
+        for _ in 0..4 {
+            ms.push(Message::new(Code::WPm0, "a"));
+        }
+        for _ in 0..4 {
+            ms.push(Message::new(Code::ESize, "b"));
+        }
+        assert_eq!(ms.len(), 8);
+        let codes: Vec<_> = ms.iter().map(|m| m.code).collect();
+        assert_eq!(codes[3], Code::WPm0);
+        assert_eq!(codes[4], Code::ESize);
+        assert_eq!(codes[7], Code::ESize);
+        assert!(ms.has_error());
+        assert!(ms.contains(Code::WPm0));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in Code::ALL {
+            assert_eq!(Code::from_code(c.as_str()), Some(c));
+        }
+    }
+}

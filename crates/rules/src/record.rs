@@ -1,0 +1,196 @@
+//! The engine's input: one tumor record as borrowed text fields (io-contract §2).
+
+/// A field of the input contract (io-contract §2), by canonical name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// Patient / record identifier, copied to the output.
+    RecordId,
+    /// Tumor record number, copied to the output.
+    TumorRecord,
+    /// ICD-O-3 topography.
+    PrimarySite,
+    /// ICD-O-3 histology (optionally with `/behavior`).
+    Histology,
+    /// ICD-O-3 behavior.
+    Behavior,
+    /// Year or date of diagnosis.
+    Year,
+    /// Grade (reported only; never changes a NET stage).
+    Grade,
+    /// Clinical T.
+    ClinT,
+    /// Clinical N.
+    ClinN,
+    /// Clinical M.
+    ClinM,
+    /// Pathological T.
+    PathT,
+    /// Pathological N.
+    PathN,
+    /// Pathological M.
+    PathM,
+    /// Generic T (basis from its prefix).
+    T,
+    /// Generic N (basis from its prefix).
+    N,
+    /// Generic M (basis from its prefix).
+    M,
+    /// T suffix (`(m)`).
+    TSuffix,
+    /// Recorded stage group (compared, never trusted).
+    RecordedStage,
+    /// Tumor size in millimetres (or NAACCR item 756 codes, see [`Record::size_coded`]).
+    SizeMm,
+    /// Tumor size in centimetres.
+    SizeCm,
+    /// Extent tokens (staging-rules §13.1).
+    Extent,
+    /// Regional nodes positive.
+    NodesPositive,
+    /// Jejunum/ileum mesenteric mass size in millimetres.
+    MesentericMassMm,
+    /// Distant metastasis tokens.
+    Metastasis,
+    /// Multiple tumors (boolean or count).
+    MultipleTumors,
+}
+
+impl Field {
+    /// Number of fields.
+    pub const COUNT: usize = 25;
+
+    /// Every field, in contract order.
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::RecordId,
+        Field::TumorRecord,
+        Field::PrimarySite,
+        Field::Histology,
+        Field::Behavior,
+        Field::Year,
+        Field::Grade,
+        Field::ClinT,
+        Field::ClinN,
+        Field::ClinM,
+        Field::PathT,
+        Field::PathN,
+        Field::PathM,
+        Field::T,
+        Field::N,
+        Field::M,
+        Field::TSuffix,
+        Field::RecordedStage,
+        Field::SizeMm,
+        Field::SizeCm,
+        Field::Extent,
+        Field::NodesPositive,
+        Field::MesentericMassMm,
+        Field::Metastasis,
+        Field::MultipleTumors,
+    ];
+
+    /// Canonical field name (`primary_site`, `clin_t`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::RecordId => "record_id",
+            Field::TumorRecord => "tumor_record",
+            Field::PrimarySite => "primary_site",
+            Field::Histology => "histology",
+            Field::Behavior => "behavior",
+            Field::Year => "year",
+            Field::Grade => "grade",
+            Field::ClinT => "clin_t",
+            Field::ClinN => "clin_n",
+            Field::ClinM => "clin_m",
+            Field::PathT => "path_t",
+            Field::PathN => "path_n",
+            Field::PathM => "path_m",
+            Field::T => "t",
+            Field::N => "n",
+            Field::M => "m",
+            Field::TSuffix => "t_suffix",
+            Field::RecordedStage => "recorded_stage",
+            Field::SizeMm => "size_mm",
+            Field::SizeCm => "size_cm",
+            Field::Extent => "extent",
+            Field::NodesPositive => "nodes_positive",
+            Field::MesentericMassMm => "mesenteric_mass_mm",
+            Field::Metastasis => "metastasis",
+            Field::MultipleTumors => "multiple_tumors",
+        }
+    }
+
+    /// Looks a field up by canonical name.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// One tumor record: a text value per field (blank when absent) plus facts
+/// about how the values were read. Borrowed, so building one allocates nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Record<'a> {
+    values: [&'a str; Field::COUNT],
+    not_utf8: u32,
+    /// True when `size_mm` came from the NAACCR coded column (item 756,
+    /// `tumorSizeSummary`), whose codes 990/998/999/000 have code meanings.
+    pub size_coded: bool,
+}
+
+impl<'a> Record<'a> {
+    /// An empty record (every field blank).
+    pub fn new() -> Record<'a> {
+        Record::default()
+    }
+
+    /// Sets one field's text.
+    pub fn set(&mut self, field: Field, value: &'a str) -> &mut Self {
+        self.values[field as usize] = value;
+        self
+    }
+
+    /// Marks a field whose bytes were not UTF-8 (its text is then ignored and,
+    /// when the row's route uses it, the row is an `E_RECORD` error).
+    pub fn set_not_utf8(&mut self, field: Field) -> &mut Self {
+        self.values[field as usize] = "";
+        self.not_utf8 |= 1 << field as u32;
+        self
+    }
+
+    /// The field's text, trimmed; blank when absent.
+    pub fn get(&self, field: Field) -> &'a str {
+        self.values[field as usize].trim()
+    }
+
+    /// True when the field's bytes were not UTF-8.
+    pub fn is_not_utf8(&self, field: Field) -> bool {
+        self.not_utf8 & (1 << field as u32) != 0
+    }
+
+    /// True when the field is blank (and readable).
+    pub fn is_blank(&self, field: Field) -> bool {
+        self.get(field).is_empty() && !self.is_not_utf8(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_round_trip_by_name() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i);
+            assert_eq!(Field::from_name(f.name()), Some(*f));
+        }
+    }
+
+    #[test]
+    fn record_trims_and_flags_bad_bytes() {
+        let mut r = Record::new();
+        r.set(Field::PrimarySite, " C250 ").set_not_utf8(Field::Histology);
+        assert_eq!(r.get(Field::PrimarySite), "C250");
+        assert!(r.is_not_utf8(Field::Histology));
+        assert!(!r.is_blank(Field::Histology));
+        assert!(r.is_blank(Field::Year));
+    }
+}

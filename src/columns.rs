@@ -1,0 +1,396 @@
+//! Header resolution: input column names -> contract fields, resolved once
+//! per file (io-contract §2 and §12).
+
+use std::collections::BTreeMap;
+
+use netstage_rules::Field;
+
+use crate::error::RunError;
+
+/// What one alias means: the field, its priority among the columns that may
+/// fill that field (0 first), and whether it is the NAACCR coded size column.
+#[derive(Clone, Copy, Debug)]
+struct Alias {
+    field: Field,
+    priority: u8,
+    coded_size: bool,
+}
+
+const fn a(field: Field, priority: u8) -> Alias {
+    Alias {
+        field,
+        priority,
+        coded_size: false,
+    }
+}
+
+/// Accepted names, normalised (lower-case, no spaces, `_`, `-`, `.`), with
+/// NAACCR item numbers. Items sharing a field with different priorities are
+/// the multi-item fields of io-contract §12 (first non-blank wins); two
+/// columns with the same field and priority are ambiguous.
+#[rustfmt::skip]
+const ALIASES: &[(&[&str], &[u16], Alias)] = &[
+    // names                                                                    items   field, priority
+    (&["patientidnumber", "recordid", "id", "caseid", "tumorid", "patientid"],     &[20],   a(Field::RecordId, 0)),
+    (&["tumorrecordnumber", "tumorrecord"],                                         &[60],   a(Field::TumorRecord, 0)),
+    (&["sequencenumbercentral"],                                                    &[380],  a(Field::TumorRecord, 1)),
+    (&["primarysite", "site", "topography"],                                        &[400],  a(Field::PrimarySite, 0)),
+    (&["histologictypeicdo3", "histology", "hist"],                                 &[522],  a(Field::Histology, 0)),
+    // SEER*Stat labeled twin of `Histologic Type ICD-O-3`.
+    (&["icdo3hist/behav"],                                                          &[],     a(Field::Histology, 1)),
+    (&["behaviorcodeicdo3", "behavior", "behaviour"],                               &[523],  a(Field::Behavior, 0)),
+    (&["dateofdiagnosis", "year", "dxyear", "yearofdiagnosis"],                     &[390],  a(Field::Year, 0)),
+    (&["gradepathological", "grade"],                                               &[3844], a(Field::Grade, 0)),
+    (&["gradeclinical"],                                                            &[3843], a(Field::Grade, 1)),
+    (&["ajcctnmclint", "ct", "clint", "clinicalt"],                                 &[1001], a(Field::ClinT, 0)),
+    (&["ajcctnmclinn", "cn", "clinn", "clinicaln"],                                 &[1002], a(Field::ClinN, 0)),
+    (&["ajcctnmclinm", "cm", "clinm", "clinicalm"],                                 &[1003], a(Field::ClinM, 0)),
+    (&["ajcctnmpatht", "pt", "patht", "pathologicalt"],                             &[1011], a(Field::PathT, 0)),
+    (&["ajcctnmpathn", "pn", "pathn", "pathologicaln"],                             &[1012], a(Field::PathN, 0)),
+    (&["ajcctnmpathm", "pm", "pathm", "pathologicalm"],                             &[1013], a(Field::PathM, 0)),
+    // Generic T/N/M; SEER*Stat's Derived EOD 2018 T/N/M carry no prefix (clinical basis).
+    (&["t", "tnmt", "derivedeod2018t"],                                             &[785],  a(Field::T, 0)),
+    (&["n", "tnmn", "derivedeod2018n"],                                             &[815],  a(Field::N, 0)),
+    (&["m", "tnmm", "derivedeod2018m"],                                             &[795],  a(Field::M, 0)),
+    (&["ajcctnmpathtsuffix", "tsuffix"],                                            &[1032], a(Field::TSuffix, 0)),
+    (&["ajcctnmclintsuffix"],                                                       &[1031], a(Field::TSuffix, 1)),
+    (&["ajcctnmpathstagegroup", "stagegroup", "stage", "recordedstage"],            &[1014], a(Field::RecordedStage, 0)),
+    (&["ajcctnmclinstagegroup"],                                                    &[1004], a(Field::RecordedStage, 1)),
+    (&["derivedeod2018stagegroup"],                                                 &[818],  a(Field::RecordedStage, 2)),
+    (&["tumorsizesummary"],                                                         &[756],  Alias { field: Field::SizeMm, priority: 0, coded_size: true }),
+    (&["tumorsizemm", "sizemm"],                                                    &[],     a(Field::SizeMm, 0)),
+    (&["tumorsizecm", "sizecm"],                                                    &[],     a(Field::SizeCm, 0)),
+    (&["extent", "invasion", "extension"],                                          &[],     a(Field::Extent, 0)),
+    (&["regionalnodespositive", "nodespositive", "positivenodes"],                  &[820],  a(Field::NodesPositive, 0)),
+    (&["mesentericmassmm"],                                                         &[],     a(Field::MesentericMassMm, 0)),
+    (&["metastasis", "mets", "distantmetastasis"],                                  &[],     a(Field::Metastasis, 0)),
+    (&["multipletumors", "tumorcount"],                                             &[],     a(Field::MultipleTumors, 0)),
+];
+
+/// Strips a SEER*Stat year range (` (2018+)`, ` (1988-2017)`) and the
+/// ` - labeled` suffix. Returns the rest and whether it was labeled.
+fn strip_seerstat(header: &str) -> (&str, bool) {
+    let mut h = header.trim();
+    let mut labeled = false;
+    loop {
+        let lower_ends =
+            |s: &str, suffix: &str| s.len() >= suffix.len() && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+        if lower_ends(h, "- labeled") {
+            h = h[..h.len() - "- labeled".len()].trim_end();
+            labeled = true;
+            continue;
+        }
+        if h.ends_with(')')
+            && let Some(open) = h.rfind('(')
+        {
+            let inner = &h[open + 1..h.len() - 1];
+            let is_range = inner.len() >= 5
+                && inner.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && inner[4..].bytes().all(|b| b.is_ascii_digit() || b == b'+' || b == b'-');
+            if is_range {
+                h = h[..open].trim_end();
+                continue;
+            }
+        }
+        return (h, labeled);
+    }
+}
+
+/// Normalises a header: lower-case, without spaces, `_`, `-`, `.`.
+pub fn normalise(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '\u{feff}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A NAACCR item number written as a header: `400`, `n400`, `item400`,
+/// `naaccr400` (after normalising), or any name ending in `_N400`.
+fn item_number(raw: &str, norm: &str) -> Option<u16> {
+    let digits_of = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    for prefix in ["", "n", "item", "naaccr"] {
+        if let Some(rest) = norm.strip_prefix(prefix)
+            && let Some(v) = digits_of(rest)
+        {
+            return Some(v);
+        }
+    }
+    let upper = raw.trim().to_ascii_uppercase();
+    let i = upper.rfind("_N")?;
+    digits_of(&upper[i + 2..])
+}
+
+/// Resolves one header to an alias.
+fn resolve(header: &str) -> Option<Alias> {
+    let (stripped, labeled) = strip_seerstat(header);
+    let norm = normalise(stripped);
+    let alias = ALIASES
+        .iter()
+        .find(|(names, _, _)| names.contains(&norm.as_str()))
+        .or_else(|| {
+            let item = item_number(stripped, &norm)?;
+            ALIASES.iter().find(|(_, items, _)| items.contains(&item))
+        })
+        .map(|(_, _, alias)| *alias)?;
+    // A SEER*Stat ` - labeled` twin gives way to its coded column.
+    Some(if labeled {
+        Alias {
+            priority: alias.priority + 10,
+            ..alias
+        }
+    } else {
+        alias
+    })
+}
+
+/// `--map COLUMN=FIELD` entries.
+#[derive(Clone, Debug, Default)]
+pub struct ColumnOverrides {
+    entries: Vec<(String, Field)>,
+}
+
+impl ColumnOverrides {
+    /// Parses `COLUMN=FIELD` strings; FIELD is a canonical field name.
+    pub fn parse(specs: &[String]) -> Result<ColumnOverrides, String> {
+        let mut entries = Vec::new();
+        for spec in specs {
+            let (col, field) = spec
+                .rsplit_once('=')
+                .ok_or_else(|| format!("--map {spec:?}: expected COLUMN=FIELD"))?;
+            let f = Field::from_name(field.trim()).ok_or_else(|| {
+                let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+                format!("--map {spec:?}: unknown field {field:?} (fields: {})", names.join(", "))
+            })?;
+            entries.push((col.to_string(), f));
+        }
+        Ok(ColumnOverrides { entries })
+    }
+
+    fn lookup(&self, header: &str) -> Option<Field> {
+        self.entries
+            .iter()
+            .find(|(c, _)| c == header)
+            .or_else(|| self.entries.iter().find(|(c, _)| normalise(c) == normalise(header)))
+            .map(|(_, f)| *f)
+    }
+
+    fn maps_field(&self, field: Field) -> bool {
+        self.entries.iter().any(|(_, f)| *f == field)
+    }
+}
+
+/// The columns of one input file, resolved to fields.
+#[derive(Clone, Debug)]
+pub struct ColumnMap {
+    /// Column indices per field, in priority order (first non-blank wins).
+    sources: Vec<Vec<usize>>,
+    /// True when size_mm comes from the NAACCR coded column (item 756).
+    pub size_coded: bool,
+    /// Columns no field uses: (index, header).
+    pub unused: Vec<(usize, String)>,
+    /// Number of header columns.
+    pub width: usize,
+}
+
+impl ColumnMap {
+    /// Resolves a header row. Missing required columns and ambiguous columns
+    /// are run-level errors (exit 65) naming what was found.
+    pub fn resolve(path: &str, headers: &[String], overrides: &ColumnOverrides) -> Result<ColumnMap, RunError> {
+        let mut by_field: BTreeMap<Field, Vec<(u8, usize, bool)>> = BTreeMap::new();
+        let mut unused = Vec::new();
+        for (i, h) in headers.iter().enumerate() {
+            let (field, priority, coded) = if let Some(f) = overrides.lookup(h) {
+                let coded = resolve(h).is_some_and(|a| a.field == Field::SizeMm && a.coded_size);
+                (f, 0, coded)
+            } else {
+                match resolve(h) {
+                    Some(a) if !overrides.maps_field(a.field) => (a.field, a.priority, a.coded_size),
+                    _ => {
+                        unused.push((i, h.clone()));
+                        continue;
+                    }
+                }
+            };
+            by_field.entry(field).or_default().push((priority, i, coded));
+        }
+        let mut sources = vec![Vec::new(); Field::COUNT];
+        let mut size_coded = false;
+        for (field, mut cols) in by_field {
+            cols.sort();
+            if let Some(w) = cols.windows(2).find(|w| w[0].0 == w[1].0) {
+                return Err(RunError::unusable(
+                    path,
+                    format!(
+                        "columns {:?} and {:?} both resolve to field {}; use --map COLUMN={} to choose one",
+                        headers[w[0].1],
+                        headers[w[1].1],
+                        field.name(),
+                        field.name()
+                    ),
+                ));
+            }
+            if field == Field::SizeMm {
+                size_coded = cols[0].2;
+            }
+            sources[field as usize] = cols.iter().map(|c| c.1).collect();
+        }
+        let missing: Vec<&str> = [Field::PrimarySite, Field::Histology]
+            .into_iter()
+            .filter(|f| sources[*f as usize].is_empty())
+            .map(|f| f.name())
+            .collect();
+        if !missing.is_empty() {
+            let found: Vec<&str> = headers.iter().map(String::as_str).collect();
+            return Err(RunError::unusable(
+                path,
+                format!(
+                    "required column(s) {} not found; columns found: {}",
+                    missing.join(", "),
+                    if found.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                ),
+            ));
+        }
+        Ok(ColumnMap {
+            sources,
+            size_coded,
+            unused,
+            width: headers.len(),
+        })
+    }
+
+    /// Column indices that may fill a field, in priority order.
+    pub fn columns(&self, field: Field) -> &[usize] {
+        &self.sources[field as usize]
+    }
+
+    /// Every field with at least one column, with the header it was resolved
+    /// from, for `--verbose`-style reporting and tests.
+    pub fn resolved<'h>(&self, headers: &'h [String]) -> Vec<(Field, &'h str)> {
+        Field::ALL
+            .into_iter()
+            .flat_map(|f| self.columns(f).iter().map(move |&i| (f, headers[i].as_str())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(headers: &[&str]) -> Result<ColumnMap, RunError> {
+        let h: Vec<String> = headers.iter().map(|s| s.to_string()).collect();
+        ColumnMap::resolve("t.csv", &h, &ColumnOverrides::default())
+    }
+
+    fn field_of(header: &str) -> Option<Field> {
+        resolve(header).map(|a| a.field)
+    }
+
+    #[test]
+    fn canonical_naaccr_and_item_number_headers() {
+        for h in [
+            "primary_site",
+            "Primary Site",
+            "primarySite",
+            "PRIMARY_SITE",
+            "site",
+            "400",
+            "n400",
+            "item400",
+            "PRIMARY_SITE_N400",
+            "primary_site_n400",
+            "Primary Site - labeled",
+            "topography",
+        ] {
+            assert_eq!(field_of(h), Some(Field::PrimarySite), "{h}");
+        }
+        assert_eq!(field_of("Histologic Type ICD-O-3"), Some(Field::Histology));
+        assert_eq!(field_of("ICD-O-3 Hist/behav"), Some(Field::Histology));
+        assert_eq!(field_of("HISTOLOGIC_TYPE_ICD_O3_N522"), Some(Field::Histology));
+        assert_eq!(field_of("Year of diagnosis"), Some(Field::Year));
+        assert_eq!(field_of("dateOfDiagnosis"), Some(Field::Year));
+        assert_eq!(field_of("Tumor Size Summary (2016+)"), Some(Field::SizeMm));
+        assert!(resolve("Tumor Size Summary (2016+)").unwrap().coded_size);
+        assert!(!resolve("size_mm").unwrap().coded_size);
+        assert_eq!(field_of("Regional nodes positive (1988+)"), Some(Field::NodesPositive));
+        assert_eq!(field_of("Derived EOD 2018 T (2018+)"), Some(Field::T));
+        assert_eq!(
+            field_of("Derived EOD 2018 Stage Group (2018+)"),
+            Some(Field::RecordedStage)
+        );
+        assert_eq!(field_of("AJCC_TNM_PATH_T_SUFFIX_N1032"), Some(Field::TSuffix));
+        assert_eq!(field_of("Patient ID"), Some(Field::RecordId));
+        assert_eq!(field_of("T"), Some(Field::T));
+        assert_eq!(field_of("cT"), Some(Field::ClinT));
+        assert_eq!(field_of("sex"), None);
+        assert_eq!(field_of("9999"), None);
+    }
+
+    #[test]
+    fn missing_required_columns_name_what_was_found() {
+        let e = map(&["site", "year"]).unwrap_err();
+        assert_eq!(e.exit_code(), 65);
+        let s = e.to_string();
+        assert!(
+            s.contains("histology") && s.contains("columns found: site, year"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn ambiguous_columns_are_an_error_unless_mapped() {
+        let e = map(&["site", "primarySite", "histology"]).unwrap_err();
+        assert!(e.to_string().contains("both resolve to field primary_site"), "{e}");
+        let h: Vec<String> = ["site", "primarySite", "histology"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let o = ColumnOverrides::parse(&["primarySite=primary_site".into()]).unwrap();
+        let m = ColumnMap::resolve("t.csv", &h, &o).unwrap();
+        assert_eq!(m.columns(Field::PrimarySite), &[1]);
+        assert_eq!(m.unused, vec![(0, "site".to_string())]);
+    }
+
+    #[test]
+    fn multi_item_fields_and_labeled_twins_are_ordered() {
+        let m = map(&[
+            "ajccTnmClinStageGroup",
+            "primarySite",
+            "ajccTnmPathStageGroup",
+            "histologicTypeIcdO3",
+            "derivedEod2018StageGroup",
+            "gradeClinical",
+            "gradePathological",
+        ])
+        .unwrap();
+        assert_eq!(m.columns(Field::RecordedStage), &[2, 0, 4]);
+        assert_eq!(m.columns(Field::Grade), &[6, 5]);
+        let m = map(&[
+            "Primary Site - labeled",
+            "Primary Site",
+            "ICD-O-3 Hist/behav",
+            "Histologic Type ICD-O-3",
+        ])
+        .unwrap();
+        assert_eq!(m.columns(Field::PrimarySite), &[1, 0]);
+        assert_eq!(m.columns(Field::Histology), &[3, 2]);
+    }
+
+    #[test]
+    fn overrides_parse_and_reject_unknown_fields() {
+        assert!(ColumnOverrides::parse(&["x=nope".into()]).is_err());
+        assert!(ColumnOverrides::parse(&["x".into()]).is_err());
+        let o = ColumnOverrides::parse(&["Topo Code=primary_site".into()]).unwrap();
+        assert_eq!(o.lookup("Topo Code"), Some(Field::PrimarySite));
+        assert_eq!(o.lookup("topo_code"), Some(Field::PrimarySite));
+    }
+}

@@ -1,0 +1,106 @@
+//! The CSV reader: header resolution, then batches of raw records read into
+//! reused `ByteRecord`s.
+
+use std::io::Read;
+
+use csv::ByteRecord;
+
+use crate::batch::Batch;
+use crate::columns::{ColumnMap, ColumnOverrides};
+use crate::error::{RunError, read_error};
+use crate::input::{ReadTally, TextInput, open_text};
+
+/// A CSV input being read.
+pub struct CsvSource {
+    path: String,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    /// Header names as written.
+    pub headers: Vec<String>,
+    /// Resolved columns.
+    pub columns: ColumnMap,
+    /// Hash and byte count of the raw input.
+    pub tally: ReadTally,
+    /// Size of the raw input in bytes, when known.
+    pub size: Option<u64>,
+    rows: u64,
+}
+
+impl CsvSource {
+    /// Opens the input and reads and resolves its header. A file with no
+    /// header (0 bytes) is unusable (exit 65).
+    pub fn open(path: &str, overrides: &ColumnOverrides) -> Result<CsvSource, RunError> {
+        let TextInput { stream, tally, size } = open_text(path)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(256 * 1024)
+            .from_reader(stream);
+        let mut header = ByteRecord::new();
+        let got = reader.read_byte_record(&mut header).map_err(|e| csv_error(path, e))?;
+        if !got {
+            return Err(RunError::unusable(path, "empty input: no header line"));
+        }
+        let headers: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let h = String::from_utf8_lossy(h);
+                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { &h };
+                h.trim().to_string()
+            })
+            .collect();
+        let columns = ColumnMap::resolve(path, &headers, overrides)?;
+        Ok(CsvSource {
+            path: path.to_string(),
+            reader,
+            headers,
+            columns,
+            tally,
+            size,
+            rows: 0,
+        })
+    }
+
+    /// Fills `batch` with up to `max` records; returns false at end of input.
+    pub fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
+        batch.clear();
+        batch.first_row = self.rows + 1;
+        while batch.len < max {
+            let slot = batch.next_slot();
+            if !self
+                .reader
+                .read_byte_record(slot)
+                .map_err(|e| csv_error(&self.path, e))?
+            {
+                break;
+            }
+            batch.len += 1;
+            self.rows += 1;
+        }
+        Ok(batch.len > 0)
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Data rows read so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+fn csv_error(path: &str, e: csv::Error) -> RunError {
+    let line = e.position().map(|p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => read_error(path, io),
+        other => RunError::unusable(
+            path,
+            format!(
+                "unreadable CSV{}: {other:?}",
+                line.map(|l| format!(" at line {l}")).unwrap_or_default()
+            ),
+        ),
+    }
+}

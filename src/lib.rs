@@ -1,0 +1,21 @@
+//! netstage's batch layer: reading registry exports (CSV, CSV.gz), resolving
+//! their columns, staging records in parallel with [`netstage_rules`] and
+//! writing the outputs atomically. The binary (`src/main.rs`) only parses
+//! flags and maps errors to exit codes.
+#![deny(missing_docs)]
+
+pub mod batch;
+pub mod columns;
+pub mod csv_source;
+pub mod error;
+pub mod explain;
+pub mod input;
+pub mod outdir;
+pub mod output;
+pub mod pipeline;
+pub mod schemas;
+pub mod stage_rows;
+pub mod summary;
+
+pub use error::RunError;
+pub use pipeline::{OutputFormat, RunConfig, RunReport, run};

@@ -1,0 +1,377 @@
+//! The `netstage` command: flags in, exit code out. The work is in the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use netstage::columns::ColumnOverrides;
+use netstage::error::{EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE};
+use netstage::pipeline::{RunConfig, StopFlag, total_input_bytes};
+use netstage::{OutputFormat, RunError};
+use netstage_rules::{EditionChoice, Field, Options, Status};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0   the run finished (rows with status `error` included)
+  64  bad flags
+  65  input unusable (format, required columns missing, ambiguous columns,
+      truncated gzip), or --strict and a row is an error, or more than
+      --max-errors error rows
+  66  an input file does not exist or cannot be opened
+  70  internal error
+  73  the output directory cannot be created or written
+  74  I/O error while reading or writing
+  130 / 143  interrupted by SIGINT / SIGTERM (no outputs written)
+
+Outputs are written to temporary files and renamed into place only when the
+run succeeds: a failed run never leaves a partial stages.csv.
+
+Example (cron):
+  15 2 * * *  netstage stage --quiet --max-errors 100 -o /data/stages/nightly /data/export/tumors.csv.gz";
+
+/// AJCC staging of neuroendocrine tumors in cancer-registry exports.
+#[derive(Parser, Debug)]
+#[command(name = "netstage", version, about, after_long_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Stage every record of one or more CSV / CSV.gz files (`-` = stdin).
+    #[command(after_long_help = EXIT_CODES)]
+    Stage(StageArgs),
+    /// Stage one record given as flags and explain every step.
+    Explain(Box<ExplainArgs>),
+    /// List the supported chapters (schemas).
+    Schemas,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum EditionArg {
+    /// By diagnosis year.
+    Auto,
+    /// AJCC 8th edition for every chapter.
+    #[value(name = "8")]
+    Eighth,
+    /// AJCC Version 9 for every chapter that has it.
+    #[value(name = "9")]
+    Ninth,
+}
+
+impl From<EditionArg> for EditionChoice {
+    fn from(e: EditionArg) -> EditionChoice {
+        match e {
+            EditionArg::Auto => EditionChoice::Auto,
+            EditionArg::Eighth => EditionChoice::Eighth,
+            EditionArg::Ninth => EditionChoice::Ninth,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Parquet,
+}
+
+#[derive(Args, Debug)]
+struct StageArgs {
+    /// Input files: CSV, CSV.gz, or `-` for CSV on stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// Output directory.
+    #[arg(short = 'o', long = "out", value_name = "OUT_DIR", default_value = "netstage-out")]
+    out_dir: PathBuf,
+    /// Output format of the per-row file.
+    #[arg(long, value_enum, default_value = "csv")]
+    output_format: FormatArg,
+    /// AJCC edition: by diagnosis year, or forced.
+    #[arg(long, value_enum, default_value = "auto")]
+    edition: EditionArg,
+    /// Give `99` to the NET cells the AJCC text does not group (TX/T0 N+ M0, T4 NX M0).
+    #[arg(long)]
+    strict_ajcc: bool,
+    /// Exit 65 (writing nothing) when any row has status `error`.
+    #[arg(long)]
+    strict: bool,
+    /// Exit 65 (writing nothing) when more than N rows have status `error`.
+    #[arg(long, value_name = "N")]
+    max_errors: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Print nothing on success.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Use input COLUMN for FIELD (a canonical field name); overrides header matching.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+    /// Copy unrecognised input columns to the output, after the contract's columns.
+    #[arg(long)]
+    keep_columns: bool,
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// Primary site (C250, C25.0, 250).
+    #[arg(long)]
+    site: Option<String>,
+    /// Histology (8240, 8240/3).
+    #[arg(long)]
+    histology: Option<String>,
+    /// Behavior (0-3).
+    #[arg(long)]
+    behavior: Option<String>,
+    /// Year or date of diagnosis.
+    #[arg(long)]
+    year: Option<String>,
+    /// Grade (reported only).
+    #[arg(long)]
+    grade: Option<String>,
+    /// T (basis from its prefix: p -> path, c or none -> clin).
+    #[arg(long)]
+    t: Option<String>,
+    /// N (basis from its prefix).
+    #[arg(long)]
+    n: Option<String>,
+    /// M (basis from its prefix).
+    #[arg(long)]
+    m: Option<String>,
+    /// Clinical T.
+    #[arg(long)]
+    clin_t: Option<String>,
+    /// Clinical N.
+    #[arg(long)]
+    clin_n: Option<String>,
+    /// Clinical M.
+    #[arg(long)]
+    clin_m: Option<String>,
+    /// Pathological T.
+    #[arg(long)]
+    path_t: Option<String>,
+    /// Pathological N.
+    #[arg(long)]
+    path_n: Option<String>,
+    /// Pathological M.
+    #[arg(long)]
+    path_m: Option<String>,
+    /// T suffix ((m)).
+    #[arg(long)]
+    t_suffix: Option<String>,
+    /// Tumor size in mm.
+    #[arg(long)]
+    size_mm: Option<String>,
+    /// Read --size-mm as NAACCR item 756 codes (990 microscopic, 999 unknown, ...).
+    #[arg(long)]
+    size_coded: bool,
+    /// Tumor size in cm.
+    #[arg(long)]
+    size_cm: Option<String>,
+    /// Extent tokens (e.g. submucosa;muscularis_propria).
+    #[arg(long)]
+    extent: Option<String>,
+    /// Regional nodes positive (count or NAACCR code).
+    #[arg(long)]
+    nodes: Option<String>,
+    /// Mesenteric mass in mm (jejunum/ileum).
+    #[arg(long)]
+    mass: Option<String>,
+    /// Metastasis tokens (liver;bone).
+    #[arg(long)]
+    metastasis: Option<String>,
+    /// Multiple tumors (y/n or a count).
+    #[arg(long)]
+    multiple: Option<String>,
+    /// Recorded stage group, to compare.
+    #[arg(long)]
+    recorded_stage: Option<String>,
+    /// AJCC edition.
+    #[arg(long, value_enum, default_value = "auto")]
+    edition: EditionArg,
+    /// Strict AJCC reading of TX/T0 N+ M0 and T4 NX M0.
+    #[arg(long)]
+    strict_ajcc: bool,
+}
+
+impl ExplainArgs {
+    fn values(&self) -> Vec<(Field, String)> {
+        let pairs = [
+            (Field::PrimarySite, &self.site),
+            (Field::Histology, &self.histology),
+            (Field::Behavior, &self.behavior),
+            (Field::Year, &self.year),
+            (Field::Grade, &self.grade),
+            (Field::T, &self.t),
+            (Field::N, &self.n),
+            (Field::M, &self.m),
+            (Field::ClinT, &self.clin_t),
+            (Field::ClinN, &self.clin_n),
+            (Field::ClinM, &self.clin_m),
+            (Field::PathT, &self.path_t),
+            (Field::PathN, &self.path_n),
+            (Field::PathM, &self.path_m),
+            (Field::TSuffix, &self.t_suffix),
+            (Field::SizeMm, &self.size_mm),
+            (Field::SizeCm, &self.size_cm),
+            (Field::Extent, &self.extent),
+            (Field::NodesPositive, &self.nodes),
+            (Field::MesentericMassMm, &self.mass),
+            (Field::Metastasis, &self.metastasis),
+            (Field::MultipleTumors, &self.multiple),
+            (Field::RecordedStage, &self.recorded_stage),
+        ];
+        pairs
+            .into_iter()
+            .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))
+            .collect()
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Stage(args) => stage(args),
+        Command::Explain(args) => {
+            let opts = Options {
+                edition: args.edition.into(),
+                strict_ajcc: args.strict_ajcc,
+            };
+            print_stdout(&netstage::explain::explain(&args.values(), args.size_coded, &opts));
+            ExitCode::SUCCESS
+        }
+        Command::Schemas => {
+            print_stdout(&netstage::schemas::schemas_table());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe.
+fn print_stdout(s: &str) {
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
+fn stage(args: StageArgs) -> ExitCode {
+    let overrides = match ColumnOverrides::parse(&args.map) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("netstage: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let stop: StopFlag = Arc::new(AtomicUsize::new(0));
+    if let Err(e) = register_signals(&stop) {
+        eprintln!("netstage: {e:#}");
+        return ExitCode::from(EXIT_SOFTWARE);
+    }
+    let cfg = RunConfig {
+        inputs: args.inputs,
+        out_dir: args.out_dir,
+        output_format: match args.output_format {
+            FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Parquet => OutputFormat::Parquet,
+        },
+        options: Options {
+            edition: args.edition.into(),
+            strict_ajcc: args.strict_ajcc,
+        },
+        strict: args.strict,
+        max_errors: args.max_errors,
+        threads: args.threads.map_or(0, usize::from),
+        overrides,
+        keep_columns: args.keep_columns,
+    };
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total_input_bytes(&cfg.inputs)));
+    let on_progress = |bytes: u64, rows: u64| {
+        if let Some(bar) = &bar {
+            if bar.length().is_some() {
+                bar.set_position(bytes);
+            } else {
+                bar.set_position(rows);
+            }
+        }
+    };
+    let result = netstage::run(&cfg, &stop, &on_progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(report) => {
+            if !args.quiet {
+                let c = &report.counts;
+                let rate = if report.seconds > 0.0 {
+                    c.rows as f64 / report.seconds
+                } else {
+                    0.0
+                };
+                print_stdout(&format!(
+                    "{}\n{} rows: {} staged, {} unknown_stage, {} needs_general_staging, {} not_applicable, {} error\n\
+                     written to {} in {:.2} s ({:.0} rows/s)\n",
+                    report.table,
+                    c.rows,
+                    c.status(Status::Staged),
+                    c.status(Status::UnknownStage),
+                    c.status(Status::NeedsGeneralStaging),
+                    c.status(Status::NotApplicable),
+                    c.status(Status::Error),
+                    cfg.out_dir.display(),
+                    report.seconds,
+                    rate
+                ));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_error(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn report_error(e: &RunError) {
+    eprintln!("netstage: {e}");
+}
+
+fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    for sig in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_usize(sig, Arc::clone(stop), sig as usize)
+            .with_context(|| format!("cannot install the handler for signal {sig}"))?;
+    }
+    Ok(())
+}
+
+fn progress_bar(total: Option<u64>) -> ProgressBar {
+    match total {
+        Some(len) => {
+            let bar = ProgressBar::new(len);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {percent:>3}% {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        }
+        None => {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {pos} rows {per_sec}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The output row of `stages.csv` / `flagged.csv` (io-contract §3): column
+//! order and the text of every cell.
+
+use std::fmt::Write as _;
+
+use netstage_rules::{Basis, Differentiation, Outcome, SiteGroup, StageCode};
+
+/// The contract's output columns, in order (`source` only with several inputs).
+pub const COLUMNS: &[&str] = &[
+    "row",
+    "source",
+    "record_id",
+    "tumor_record",
+    "status",
+    "site_group",
+    "differentiation",
+    "schema",
+    "schema_id",
+    "organ_general",
+    "edition",
+    "t",
+    "n",
+    "m",
+    "t_suffix",
+    "stage",
+    "stage_display",
+    "basis",
+    "clin_stage",
+    "path_stage",
+    "facts_stage",
+    "recorded_stage",
+    "recorded_agrees",
+    "messages",
+];
+
+/// The shape of the output: whether `source` is written, and the
+/// `--keep-columns` headers appended after the contract's columns.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// True with more than one input.
+    pub with_source: bool,
+    /// Pass-through column headers.
+    pub keep: Vec<String>,
+}
+
+impl Layout {
+    /// The header row.
+    pub fn header(&self) -> Vec<String> {
+        COLUMNS
+            .iter()
+            .filter(|c| self.with_source || **c != "source")
+            .map(|c| c.to_string())
+            .chain(self.keep.iter().cloned())
+            .collect()
+    }
+}
+
+/// What identifies a row besides its outcome: its number, source and the
+/// values copied from the input.
+pub struct RowId<'a> {
+    /// 1-based data row number in its file.
+    pub row: u64,
+    /// Input path as given.
+    pub source: &'a str,
+    /// `record_id` as read.
+    pub record_id: &'a str,
+    /// `tumor_record` as read.
+    pub tumor_record: &'a str,
+    /// `--keep-columns` values, in layout order.
+    pub keep: &'a [&'a str],
+}
+
+/// The text of every output cell of one row, in column order.
+pub struct RowCells<'s> {
+    cells: [&'s str; 24],
+}
+
+fn stage(s: Option<StageCode>) -> &'static str {
+    s.map_or("", StageCode::code)
+}
+
+/// Formats one row. `num` and `msgs` are scratch buffers reused across rows.
+pub fn row_cells<'s>(id: &RowId<'s>, out: &'s Outcome<'_>, num: &'s mut String, msgs: &'s mut String) -> RowCells<'s> {
+    num.clear();
+    let _ = write!(num, "{}", id.row);
+    msgs.clear();
+    let _ = write!(msgs, "{}", out.messages);
+    RowCells {
+        cells: [
+            num.as_str(),
+            id.source,
+            id.record_id,
+            id.tumor_record,
+            out.status.name(),
+            out.site_group.map_or("", SiteGroup::name),
+            out.differentiation.map_or("", Differentiation::name),
+            out.schema.map_or("", |s| s.name()),
+            out.schema.map_or("", |s| s.id()),
+            match out.organ_general {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "",
+            },
+            out.schema.map_or("", |s| s.edition.code()),
+            out.t.unwrap_or(""),
+            out.n.unwrap_or(""),
+            out.m.unwrap_or(""),
+            if out.t_suffix { "(m)" } else { "" },
+            stage(out.stage),
+            out.stage.map_or("", StageCode::display),
+            out.basis.map_or("", Basis::name),
+            stage(out.clin_stage),
+            stage(out.path_stage),
+            stage(out.facts_stage),
+            stage(out.recorded_stage),
+            match out.recorded_agrees {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            },
+            msgs.as_str(),
+        ],
+    }
+}
+
+impl<'s> RowCells<'s> {
+    /// Writes the row to a CSV writer, with the layout's columns.
+    pub fn write<W: std::io::Write>(&self, w: &mut csv::Writer<W>, layout: &Layout, keep: &[&str]) -> csv::Result<()> {
+        for (i, cell) in self.cells.iter().enumerate() {
+            if i == 1 && !layout.with_source {
+                continue;
+            }
+            w.write_field(cell)?;
+        }
+        for k in keep {
+            w.write_field(k)?;
+        }
+        w.write_record(None::<&[u8]>)
+    }
+
+    /// The cells in contract order (with `source`).
+    pub fn cells(&self) -> &[&'s str] {
+        &self.cells
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_follows_the_contract() {
+        let l = Layout::default();
+        let h = l.header();
+        assert_eq!(h.len(), 23);
+        assert_eq!(h[0], "row");
+        assert_eq!(h[1], "record_id");
+        assert_eq!(h.last().unwrap(), "messages");
+        let l = Layout {
+            with_source: true,
+            keep: vec!["sex".into()],
+        };
+        let h = l.header();
+        assert_eq!(h[1], "source");
+        assert_eq!(h.last().unwrap(), "sex");
+        assert_eq!(COLUMNS.len(), 24);
+    }
+}

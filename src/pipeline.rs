@@ -1,0 +1,346 @@
+//! The batch pipeline: a reader thread fills recycled batches; each batch is
+//! staged in parallel on a rayon pool keeping input order, written in order,
+//! and its counts merged. Memory is bounded by the batch size, not the input.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::{Arc, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use netstage_rules::{Options, RuleSet, Status};
+use rayon::prelude::*;
+
+use crate::batch::Batch;
+use crate::columns::ColumnOverrides;
+use crate::csv_source::CsvSource;
+use crate::error::RunError;
+use crate::input::{InputFormat, ReadTally};
+use crate::outdir::OutputDir;
+use crate::output::Layout;
+use crate::stage_rows::{InputContext, stage_rows};
+use crate::summary::{Counts, InputSummary, site_stage_table, summary_json};
+
+/// Records per batch handed from the reader to the stagers.
+pub const BATCH_ROWS: usize = 16 * 1024;
+/// Batches in flight between reader and stagers.
+const CHANNEL_DEPTH: usize = 2;
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// Output file format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// `stages.csv`.
+    #[default]
+    Csv,
+    /// `stages.parquet`.
+    Parquet,
+}
+
+/// Everything a run needs, resolved from the command line.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Input paths as given (`-` = stdin).
+    pub inputs: Vec<String>,
+    /// Output directory.
+    pub out_dir: PathBuf,
+    /// Output format.
+    pub output_format: OutputFormat,
+    /// Staging options.
+    pub options: Options,
+    /// Exit 65 when any row is an error.
+    pub strict: bool,
+    /// Exit 65 when more than this many rows are errors.
+    pub max_errors: Option<u64>,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// `--map` overrides.
+    pub overrides: ColumnOverrides,
+    /// Copy unrecognised columns to the output.
+    pub keep_columns: bool,
+}
+
+/// Set to a signal number (SIGINT, SIGTERM) to stop the run.
+pub type StopFlag = Arc<AtomicUsize>;
+
+/// What a finished run reports.
+#[derive(Debug)]
+pub struct RunReport {
+    /// Counts over every row.
+    pub counts: Counts,
+    /// One entry per input.
+    pub inputs: Vec<InputSummary>,
+    /// Wall time.
+    pub seconds: f64,
+    /// The site x stage table.
+    pub table: String,
+}
+
+/// Progress callback: (raw bytes read, rows staged).
+pub type ProgressFn<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// Total raw size of the inputs in bytes, when every size is known.
+pub fn total_input_bytes(inputs: &[String]) -> Option<u64> {
+    inputs
+        .iter()
+        .map(|p| {
+            if p == "-" {
+                None
+            } else {
+                std::fs::metadata(p).ok().map(|m| m.len())
+            }
+        })
+        .sum()
+}
+
+/// Runs `netstage stage`.
+pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    if cfg.output_format == OutputFormat::Parquet {
+        return Err(RunError::Internal(
+            "Parquet output is not available in this build".into(),
+        ));
+    }
+    // Open every input first: a missing file or unusable header fails the run
+    // before anything is written.
+    let mut sources = Vec::with_capacity(cfg.inputs.len());
+    for path in &cfg.inputs {
+        if InputFormat::of(path) == InputFormat::Parquet {
+            return Err(RunError::unusable(path, "Parquet input is not available in this build"));
+        }
+        sources.push(CsvSource::open(path, &cfg.overrides)?);
+    }
+    let layout = Layout {
+        with_source: cfg.inputs.len() > 1,
+        keep: if cfg.keep_columns {
+            sources[0].columns.unused.iter().map(|(_, h)| h.clone()).collect()
+        } else {
+            Vec::new()
+        },
+    };
+    let contexts: Vec<InputContext> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| InputContext {
+            index: i,
+            source: cfg.inputs[i].clone(),
+            columns: s.columns.clone(),
+            keep: layout
+                .keep
+                .iter()
+                .map(|k| s.columns.unused.iter().find(|(_, h)| h == k).map(|(c, _)| *c))
+                .collect(),
+        })
+        .collect();
+    let tallies: Vec<ReadTally> = sources.iter().map(|s| s.tally.clone()).collect();
+
+    let mut out_dir = OutputDir::prepare(&cfg.out_dir)?;
+    let (stages_file, stages_path) = out_dir.create("stages.csv")?;
+    let (flagged_file, flagged_path) = out_dir.create("flagged.csv")?;
+    let mut stages = CsvOut::new(stages_file, stages_path, &layout)?;
+    let mut flagged = CsvOut::new(flagged_file, flagged_path, &layout)?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|e| RunError::Internal(format!("thread pool: {e}")))?;
+    let threads = pool.current_num_threads();
+    let rules = RuleSet::standard();
+
+    let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop));
+    let mut counts = Counts::default();
+    let mut rows_written = 0;
+    loop {
+        let batch = match batches.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(batch)) => batch,
+            Ok(Err(e)) => return Err(e),
+            Err(RecvTimeoutError::Timeout) => {
+                check_stop(stop)?;
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        check_stop(stop)?;
+        let ctx = &contexts[batch.input];
+        let chunk = (batch.len / (threads * 4)).clamp(64, 4096);
+        let outputs: Vec<_> = pool.install(|| {
+            batch
+                .rows()
+                .par_chunks(chunk)
+                .enumerate()
+                .map(|(i, rows)| {
+                    stage_rows(
+                        rules,
+                        &cfg.options,
+                        ctx,
+                        &layout,
+                        batch.first_row + (i * chunk) as u64,
+                        rows,
+                    )
+                })
+                .collect()
+        });
+        let _ = recycle.send(batch);
+        for o in outputs {
+            stages.write(&o.stages)?;
+            flagged.write(&o.flagged)?;
+            rows_written += o.rows_written;
+            counts.merge(o.counts);
+        }
+        progress(tallies.iter().map(ReadTally::bytes).sum(), counts.rows);
+        if let Some(max) = cfg.max_errors
+            && counts.status(Status::Error) > max
+        {
+            return Err(too_many_errors(
+                &counts,
+                &cfg.inputs,
+                &format!("more than --max-errors {max} error rows"),
+            ));
+        }
+    }
+    check_stop(stop)?;
+    let inputs = reader
+        .join()
+        .map_err(|_| RunError::Internal("reader thread panicked".into()))?;
+    if cfg.strict && counts.status(Status::Error) > 0 {
+        return Err(too_many_errors(
+            &counts,
+            &cfg.inputs,
+            "--strict and some rows are errors",
+        ));
+    }
+    stages.finish()?;
+    flagged.finish()?;
+
+    let seconds = started.elapsed().as_secs_f64();
+    write_file(&mut out_dir, "summary.csv", counts.summary_csv().as_bytes())?;
+    let json = summary_json(&counts, &inputs, rows_written, seconds);
+    let mut json_text = serde_json::to_string_pretty(&json).map_err(|e| RunError::Internal(e.to_string()))?;
+    json_text.push('\n');
+    write_file(&mut out_dir, "summary.json", json_text.as_bytes())?;
+    check_stop(stop)?;
+    out_dir.commit()?;
+    Ok(RunReport {
+        table: site_stage_table(&counts),
+        counts,
+        inputs,
+        seconds,
+    })
+}
+
+fn check_stop(stop: &StopFlag) -> Result<(), RunError> {
+    match stop.load(Ordering::SeqCst) {
+        0 => Ok(()),
+        signal => Err(RunError::Interrupted { signal: signal as i32 }),
+    }
+}
+
+fn too_many_errors(counts: &Counts, inputs: &[String], why: &str) -> RunError {
+    let rows: Vec<String> = counts
+        .first_errors
+        .iter()
+        .map(|(i, row)| format!("{} row {row}", inputs[*i]))
+        .collect();
+    RunError::TooManyErrors {
+        what: format!(
+            "{why}: {} error row(s) so far; first: {}",
+            counts.status(Status::Error),
+            rows.join(", ")
+        ),
+    }
+}
+
+type BatchResult = Result<Batch, RunError>;
+
+/// Starts the reader thread: it reads every input in order into recycled
+/// batches and returns the per-input summaries when done.
+fn spawn_reader(
+    mut sources: Vec<CsvSource>,
+    stop: StopFlag,
+) -> (
+    Receiver<BatchResult>,
+    mpsc::Sender<Batch>,
+    thread::JoinHandle<Vec<InputSummary>>,
+) {
+    let (tx, rx) = sync_channel::<BatchResult>(CHANNEL_DEPTH);
+    let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
+    let handle = thread::spawn(move || {
+        'inputs: for (idx, src) in sources.iter_mut().enumerate() {
+            loop {
+                if stop.load(Ordering::SeqCst) != 0 {
+                    break 'inputs;
+                }
+                let mut batch = recycle_rx.try_recv().unwrap_or_default();
+                batch.input = idx;
+                match src.read_batch(&mut batch, BATCH_ROWS) {
+                    Ok(true) => {
+                        if tx.send(Ok(batch)).is_err() {
+                            break 'inputs;
+                        }
+                    }
+                    Ok(false) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break 'inputs;
+                    }
+                }
+            }
+        }
+        sources
+            .iter()
+            .map(|s| InputSummary {
+                path: s.path().to_string(),
+                rows: s.rows(),
+                sha256: s.tally.sha256_hex(),
+            })
+            .collect()
+    });
+    (rx, recycle_tx, handle)
+}
+
+/// A CSV output file being written through a buffer.
+struct CsvOut {
+    path: PathBuf,
+    file: BufWriter<File>,
+}
+
+impl CsvOut {
+    fn new(file: File, path: PathBuf, layout: &Layout) -> Result<CsvOut, RunError> {
+        let mut out = CsvOut {
+            path,
+            file: BufWriter::with_capacity(WRITE_BUFFER, file),
+        };
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header
+            .write_record(layout.header())
+            .map_err(|e| RunError::Internal(e.to_string()))?;
+        let header = header.into_inner().map_err(|e| RunError::Internal(e.to_string()))?;
+        out.write(&header)?;
+        Ok(out)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), RunError> {
+        self.file.write_all(bytes).map_err(|e| io_error(&self.path, e))
+    }
+
+    fn finish(mut self) -> Result<(), RunError> {
+        self.file.flush().map_err(|e| io_error(&self.path, e))?;
+        self.file.get_ref().sync_all().map_err(|e| io_error(&self.path, e))
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> RunError {
+    RunError::Io {
+        path: path.display().to_string(),
+        source: e,
+    }
+}
+
+fn write_file(out_dir: &mut OutputDir, name: &str, bytes: &[u8]) -> Result<(), RunError> {
+    let (mut f, path) = out_dir.create(name)?;
+    f.write_all(bytes).map_err(|e| io_error(&path, e))?;
+    f.sync_all().map_err(|e| io_error(&path, e))
+}

@@ -1,0 +1,146 @@
+//! Staging a slice of raw records: ByteRecord -> engine Record -> Outcome ->
+//! formatted output bytes and counts. Runs on the rayon workers.
+
+use std::borrow::Cow;
+
+use csv::ByteRecord;
+use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, RuleSet};
+
+use crate::columns::ColumnMap;
+use crate::output::{Layout, RowId, row_cells};
+use crate::summary::Counts;
+
+/// What a worker needs to know about the input a record came from.
+pub struct InputContext {
+    /// Index of the input in the run.
+    pub index: usize,
+    /// Path as given (the `source` column).
+    pub source: String,
+    /// Resolved columns.
+    pub columns: ColumnMap,
+    /// For each `--keep-columns` header of the layout, this input's column.
+    pub keep: Vec<Option<usize>>,
+}
+
+/// Output of one chunk: bytes for `stages.csv` and `flagged.csv`, and counts.
+#[derive(Default)]
+pub struct ChunkOutput {
+    /// Formatted `stages.csv` rows.
+    pub stages: Vec<u8>,
+    /// Formatted `flagged.csv` rows.
+    pub flagged: Vec<u8>,
+    /// Counts of the chunk.
+    pub counts: Counts,
+    /// Rows written to `stages` (equal to `counts.rows` unless formatting failed).
+    pub rows_written: u64,
+}
+
+/// The text of the first non-blank column of a field, or a flag that its
+/// bytes were not UTF-8.
+enum Value<'a> {
+    Text(&'a str),
+    NotUtf8,
+}
+
+fn field_value<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Value<'a> {
+    for &i in columns.columns(field) {
+        let Some(bytes) = rec.get(i) else { continue };
+        if bytes.trim_ascii().is_empty() {
+            continue;
+        }
+        return match std::str::from_utf8(bytes) {
+            Ok(s) => Value::Text(s),
+            Err(_) => Value::NotUtf8,
+        };
+    }
+    Value::Text("")
+}
+
+fn lossy(bytes: Option<&[u8]>) -> Cow<'_, str> {
+    bytes.map_or(Cow::Borrowed(""), String::from_utf8_lossy)
+}
+
+fn copied<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Cow<'a, str> {
+    let col = columns
+        .columns(field)
+        .iter()
+        .find(|&&i| rec.get(i).is_some_and(|b| !b.trim_ascii().is_empty()));
+    lossy(col.and_then(|&i| rec.get(i)))
+}
+
+/// Stages `rows` (row numbers from `first_row`) and formats them.
+pub fn stage_rows(
+    rules: &RuleSet,
+    opts: &Options,
+    ctx: &InputContext,
+    layout: &Layout,
+    first_row: u64,
+    rows: &[ByteRecord],
+) -> ChunkOutput {
+    let mut out = ChunkOutput {
+        stages: Vec::with_capacity(rows.len() * 160),
+        ..ChunkOutput::default()
+    };
+    let mut stages = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(std::mem::take(&mut out.stages));
+    let mut flagged = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let (mut num, mut msgs) = (String::new(), String::new());
+    for (i, raw) in rows.iter().enumerate() {
+        let row = first_row + i as u64;
+        let well_formed = raw.len() == ctx.columns.width;
+        let mut record = Record::new();
+        record.size_coded = ctx.columns.size_coded;
+        let shape = if well_formed {
+            String::new()
+        } else {
+            format!("has {} fields; the header has {}", raw.len(), ctx.columns.width)
+        };
+        let outcome: Outcome<'_> = if well_formed {
+            for field in Field::ALL {
+                match field_value(raw, &ctx.columns, field) {
+                    Value::Text(s) => {
+                        record.set(field, s);
+                    }
+                    Value::NotUtf8 => {
+                        record.set_not_utf8(field);
+                    }
+                }
+            }
+            rules.stage(&record, opts)
+        } else {
+            let mut m = Messages::default();
+            m.push(Message::new(Code::ERecord, "record").plain(&shape));
+            Outcome::unreadable(m)
+        };
+        let (record_id, tumor_record) = if well_formed {
+            (
+                copied(raw, &ctx.columns, Field::RecordId),
+                copied(raw, &ctx.columns, Field::TumorRecord),
+            )
+        } else {
+            (Cow::Borrowed(""), Cow::Borrowed(""))
+        };
+        // Empty (no allocation) unless --keep-columns.
+        let keep: Vec<Cow<'_, str>> = ctx.keep.iter().map(|c| lossy(c.and_then(|i| raw.get(i)))).collect();
+        let keep_refs: Vec<&str> = keep.iter().map(|c| c.as_ref()).collect();
+        let id = RowId {
+            row,
+            source: &ctx.source,
+            record_id: &record_id,
+            tumor_record: &tumor_record,
+            keep: &keep_refs,
+        };
+        let cells = row_cells(&id, &outcome, &mut num, &mut msgs);
+        if cells.write(&mut stages, layout, id.keep).is_ok() {
+            out.rows_written += 1;
+        }
+        if outcome.organ_general == Some(true) {
+            let _ = cells.write(&mut flagged, layout, id.keep);
+        }
+        out.counts.add(ctx.index, row, &outcome);
+    }
+    out.stages = stages.into_inner().unwrap_or_default();
+    out.flagged = flagged.into_inner().unwrap_or_default();
+    out
+}

@@ -1,0 +1,1 @@
+//! Integration tests: run the real `netstage` binary on fixture files.
