@@ -346,12 +346,19 @@ fn report_error(e: &RunError) {
     eprintln!("netstage: {e}");
 }
 
+/// On SIGINT or SIGTERM: stop, remove every temporary output, exit 128 + signal.
 fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
-    for sig in [SIGINT, SIGTERM] {
-        signal_hook::flag::register_usize(sig, Arc::clone(stop), sig as usize)
-            .with_context(|| format!("cannot install the handler for signal {sig}"))?;
-    }
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot install signal handlers")?;
+    let stop = Arc::clone(stop);
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            stop.store(sig as usize, std::sync::atomic::Ordering::SeqCst);
+            netstage::outdir::remove_pending_files();
+            eprintln!("netstage: interrupted by signal {sig}; no outputs written");
+            std::process::exit(128 + sig);
+        }
+    });
     Ok(())
 }
 

@@ -3,8 +3,26 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::error::RunError;
+
+/// Every temporary file not yet renamed into place, process-wide, so a signal
+/// handler can remove them ([`remove_pending_files`]).
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every temporary output file of the process (for SIGINT/SIGTERM).
+/// Waits for a commit in progress: after it, nothing is pending.
+pub fn remove_pending_files() {
+    let mut p = pending();
+    for f in p.drain(..) {
+        let _ = fs::remove_file(f);
+    }
+}
 
 /// The output directory of one run and its pending files.
 pub struct OutputDir {
@@ -38,6 +56,7 @@ impl OutputDir {
                 path: temp.display().to_string(),
                 source: e,
             })?;
+        pending().push(temp.clone());
         self.pending.push((temp.clone(), final_path));
         Ok((file, temp))
     }
@@ -45,6 +64,9 @@ impl OutputDir {
     /// Renames every pending file into place.
     pub fn commit(mut self) -> Result<(), RunError> {
         let pending = std::mem::take(&mut self.pending);
+        // Held through the renames: a signal handler waits for them.
+        let mut registry = self::pending();
+        registry.retain(|p| !pending.iter().any(|(t, _)| t == p));
         for (i, (temp, final_path)) in pending.iter().enumerate() {
             if let Err(e) = fs::rename(temp, final_path) {
                 for (t, _) in &pending[i..] {
@@ -63,8 +85,10 @@ impl OutputDir {
 impl Drop for OutputDir {
     /// A run that did not commit leaves nothing behind.
     fn drop(&mut self) {
+        let mut registry = pending();
         for (temp, _) in &self.pending {
             let _ = fs::remove_file(temp);
+            registry.retain(|p| p != temp);
         }
     }
 }

@@ -45,7 +45,7 @@ enum Value<'a> {
 fn field_value<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Value<'a> {
     for &i in columns.columns(field) {
         let Some(bytes) = rec.get(i) else { continue };
-        if bytes.trim_ascii().is_empty() {
+        if is_blank(bytes) {
             continue;
         }
         return match std::str::from_utf8(bytes) {
@@ -56,6 +56,12 @@ fn field_value<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Va
     Value::Text("")
 }
 
+/// Blank, or SEER*Stat's `Blank(s)`.
+fn is_blank(bytes: &[u8]) -> bool {
+    let b = bytes.trim_ascii();
+    b.is_empty() || b.eq_ignore_ascii_case(b"blank(s)")
+}
+
 fn lossy(bytes: Option<&[u8]>) -> Cow<'_, str> {
     bytes.map_or(Cow::Borrowed(""), String::from_utf8_lossy)
 }
@@ -64,7 +70,7 @@ fn copied<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Cow<'a,
     let col = columns
         .columns(field)
         .iter()
-        .find(|&&i| rec.get(i).is_some_and(|b| !b.trim_ascii().is_empty()));
+        .find(|&&i| rec.get(i).is_some_and(|b| !is_blank(b)));
     lossy(col.and_then(|&i| rec.get(i)))
 }
 

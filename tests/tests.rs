@@ -1,1 +1,8 @@
-//! Integration tests: run the real `netstage` binary on fixture files.
+//! Integration tests: run the real `netstage` binary on fixture files and
+//! assert exact outputs and exit codes.
+
+mod util;
+
+mod cli;
+mod golden_outputs;
+mod pipeline;

@@ -248,7 +248,7 @@ impl RuleSet {
                 Code::WUncertainHistology,
                 Field::Histology,
                 rec.get(Field::Histology),
-                "is staged in NET pancreas V9 by the registry tables; its meaning there is unclear (U7)",
+                "is staged in NET pancreas V9 by the registry tables, though its meaning there is unclear (U7)",
             ));
         }
         let Some(behavior) = behavior else {
@@ -298,7 +298,7 @@ impl RuleSet {
                 Code::WGradeConflict,
                 Field::Grade,
                 rec.get(Field::Grade),
-                "is poorly differentiated on a NET histology; routed by histology",
+                "is poorly differentiated on a NET histology (routed by histology)",
             ));
         }
         stage_tnm(rec, opts, matrix, out, msgs, trace)
@@ -563,7 +563,7 @@ fn stage_tnm<'a>(
         if has_facts(rec, schema.chapter) {
             msgs.push(Message::new(
                 Code::WLungFactsUnsupported,
-                "lung is staged from T/N/M categories only; raw findings ignored",
+                "lung is staged from T/N/M categories only (raw findings ignored)",
             ));
         }
         None

@@ -156,9 +156,11 @@ impl<'a> Record<'a> {
         self
     }
 
-    /// The field's text, trimmed; blank when absent.
+    /// The field's text, trimmed; blank when absent. SEER*Stat's `Blank(s)`
+    /// reads as blank.
     pub fn get(&self, field: Field) -> &'a str {
-        self.values[field as usize].trim()
+        let v = self.values[field as usize].trim();
+        if v.eq_ignore_ascii_case("blank(s)") { "" } else { v }
     }
 
     /// True when the field's bytes were not UTF-8.
@@ -192,5 +194,7 @@ mod tests {
         assert!(r.is_not_utf8(Field::Histology));
         assert!(!r.is_blank(Field::Histology));
         assert!(r.is_blank(Field::Year));
+        r.set(Field::PathT, "Blank(s)");
+        assert!(r.is_blank(Field::PathT));
     }
 }

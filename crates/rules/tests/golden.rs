@@ -66,6 +66,12 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
         };
         let out = rules.stage(&rec, &opts);
         cases += 1;
+        // The messages column must split back into its messages on "; ".
+        let text = out.messages.to_string();
+        let parts = if text.is_empty() { 0 } else { text.split("; ").count() };
+        if parts != out.messages.len() {
+            failures.push(format!("line {line}: messages do not split on '; ': {text}"));
+        }
         for h in headers.iter().filter_map(|h| h.strip_prefix("expect_")) {
             let mut want = get(&format!("expect_{h}")).to_string();
             let mut got = actual(&out, h);

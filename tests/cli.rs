@@ -1,0 +1,267 @@
+//! Exit codes, flags, row accounting and malformed input, through the binary.
+
+use std::io::Write;
+
+use crate::util::{Dir, column, csv_rows, netstage, sample};
+
+const HEADER: &str = "record_id,primary_site,histology,behavior,year,path_t,path_n,path_m\n";
+
+fn json(dir: &Dir) -> serde_json::Value {
+    serde_json::from_str(&dir.read("out/summary.json")).expect("summary.json parses")
+}
+
+#[test]
+fn sample_run_accounts_for_every_row() {
+    let d = Dir::new();
+    let run = netstage(&["stage", &sample("registry_export.csv"), "-o", &d.out()], None);
+    run.expect_code(0);
+    let stages = d.read("out/stages.csv");
+    let rows = column(&stages, "row");
+    assert_eq!(rows.len(), 3000);
+    assert!(rows.iter().enumerate().all(|(i, r)| r == &(i + 1).to_string()));
+    let j = json(&d);
+    let r = &j["rows"];
+    assert_eq!(r["read"], 3000);
+    assert_eq!(r["written"], 3000);
+    let sum: u64 = ["staged", "unknown_stage", "needs_general_staging", "not_applicable", "error"]
+        .iter()
+        .map(|k| r[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, 3000);
+    assert_eq!(j["inputs"][0]["rows"], 3000);
+    assert_eq!(j["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    // flagged.csv holds exactly the organ-general rows, same columns.
+    let flagged = d.read("out/flagged.csv");
+    let og = column(&stages, "organ_general").iter().filter(|v| *v == "true").count();
+    assert_eq!(column(&flagged, "row").len(), og);
+    assert_eq!(csv_rows(&flagged)[0], csv_rows(&stages)[0]);
+    // summary.csv counts add up to the rows.
+    let total: u64 = column(&d.read("out/summary.csv"), "count").iter().map(|c| c.parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 3000);
+    assert!(run.stdout().contains("total"), "{}", run.stdout());
+    assert!(run.stdout().contains("3000 rows: "), "{}", run.stdout());
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let d = Dir::new();
+    let run = netstage(&["stage", "--quiet", &sample("naaccr_xml_ids.csv"), "-o", &d.out()], None);
+    run.expect_code(0);
+    assert_eq!(run.stdout(), "");
+    assert_eq!(run.stderr(), "");
+    assert!(d.exists("out/stages.csv"));
+}
+
+#[test]
+fn bad_flags_exit_64() {
+    let d = Dir::new();
+    let f = sample("naaccr_xml_ids.csv");
+    for args in [
+        vec!["stage", &f, "--edition", "7"],
+        vec!["stage", &f, "--nope"],
+        vec!["stage", &f, "--threads", "0"],
+        vec!["stage"],
+        vec!["stage", &f, "--map", "x=not_a_field"],
+        vec!["frobnicate"],
+    ] {
+        let mut a = args.clone();
+        let out = d.out();
+        a.extend(["-o", &out]);
+        netstage(&a, None).expect_code(64);
+        assert!(!d.exists("out/stages.csv"), "{args:?}");
+    }
+    netstage(&["--help"], None).expect_code(0);
+    let help = netstage(&["stage", "--help"], None);
+    help.expect_code(0);
+    assert!(help.stdout().contains("Exit status"), "{}", help.stdout());
+}
+
+#[test]
+fn missing_input_exits_66_and_writes_nothing() {
+    let d = Dir::new();
+    let run = netstage(&["stage", "/nonexistent/x.csv", "-o", &d.out()], None);
+    run.expect_code(66);
+    assert!(run.stderr().contains("/nonexistent/x.csv"), "{}", run.stderr());
+    assert!(!d.exists("out/stages.csv"));
+}
+
+#[test]
+fn missing_required_columns_exit_65_naming_what_was_found() {
+    let d = Dir::new();
+    let f = d.write("a.csv", "id,site,year\n1,C250,2021\n");
+    let run = netstage(&["stage", &f, "-o", &d.out()], None);
+    run.expect_code(65);
+    assert!(run.stderr().contains("histology") && run.stderr().contains("id, site, year"), "{}", run.stderr());
+    assert!(!d.exists("out/stages.csv"));
+}
+
+#[test]
+fn ambiguous_columns_exit_65_unless_mapped() {
+    let d = Dir::new();
+    let f = d.write("a.csv", "site,primarySite,histology,year\nC162,C250,8240,2021\n");
+    let run = netstage(&["stage", &f, "-o", &d.out()], None);
+    run.expect_code(65);
+    assert!(run.stderr().contains("both resolve to field primary_site"), "{}", run.stderr());
+    netstage(&["stage", &f, "-o", &d.out(), "--map", "primarySite=primary_site"], None).expect_code(0);
+    assert_eq!(column(&d.read("out/stages.csv"), "site_group"), vec!["pancreas"]);
+}
+
+#[test]
+fn empty_file_exits_65_and_header_only_gives_empty_outputs() {
+    let d = Dir::new();
+    let empty = d.write("empty.csv", "");
+    netstage(&["stage", &empty, "-o", &d.out()], None).expect_code(65);
+    assert!(!d.exists("out/stages.csv"));
+    let header_only = d.write("h.csv", HEADER);
+    netstage(&["stage", &header_only, "-o", &d.out()], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert_eq!(stages.lines().count(), 1);
+    assert!(stages.starts_with("row,record_id,"));
+    assert_eq!(d.read("out/flagged.csv").lines().count(), 1);
+    assert_eq!(d.read("out/summary.csv"), "site_group,schema,edition,status,stage,count\n");
+    assert_eq!(json(&d)["rows"]["read"], 0);
+}
+
+#[test]
+fn strict_and_max_errors_exit_65_leaving_earlier_outputs_intact() {
+    let d = Dir::new();
+    let f = sample("registry_export.csv");
+    netstage(&["stage", &f, "-o", &d.out(), "--max-errors", "15"], None).expect_code(0);
+    let before = d.read("out/stages.csv");
+    let run = netstage(&["stage", &f, "-o", &d.out(), "--strict"], None);
+    run.expect_code(65);
+    assert!(run.stderr().contains("registry_export.csv row "), "{}", run.stderr());
+    let run = netstage(&["stage", &f, "-o", &d.out(), "--max-errors", "14"], None);
+    run.expect_code(65);
+    assert!(run.stderr().contains("--max-errors 14"), "{}", run.stderr());
+    // The failed runs left the earlier outputs as they were, and no temporary files.
+    assert_eq!(d.read("out/stages.csv"), before);
+    let names: Vec<String> = std::fs::read_dir(d.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec!["flagged.csv", "stages.csv", "summary.csv", "summary.json"]);
+}
+
+#[test]
+fn unwritable_output_directory_exits_73() {
+    let d = Dir::new();
+    let file = d.write("plain-file", "x");
+    let out = format!("{file}/sub");
+    netstage(&["stage", &sample("naaccr_xml_ids.csv"), "-o", &out], None).expect_code(73);
+}
+
+#[test]
+fn gzip_input_matches_plain_and_truncated_gzip_exits_65() {
+    let d = Dir::new();
+    let plain = std::fs::read(sample("naaccr_xml_ids.csv")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    let gz = gz.finish().unwrap();
+    let gz_path = d.write("in.csv.gz", &gz);
+    netstage(&["stage", &gz_path, "-o", &d.out()], None).expect_code(0);
+    let from_gz = d.read("out/stages.csv");
+    netstage(&["stage", &sample("naaccr_xml_ids.csv"), "-o", &d.out()], None).expect_code(0);
+    assert_eq!(from_gz, d.read("out/stages.csv"));
+    let cut = d.write("cut.csv.gz", &gz[..gz.len() / 2]);
+    let out2 = d.path().join("out2").display().to_string();
+    let run = netstage(&["stage", &cut, "-o", &out2], None);
+    run.expect_code(65);
+    assert!(!d.path().join("out2/stages.csv").exists());
+}
+
+#[test]
+fn stdin_input_and_several_inputs_tag_source() {
+    let d = Dir::new();
+    let body = format!("{HEADER}r1,C162,8240,3,2021,pT1,pN0,cM0\n");
+    netstage(&["stage", "-", "-o", &d.out()], Some(body.as_bytes())).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert!(!csv_rows(&stages)[0].contains(&"source".to_string()));
+    assert_eq!(column(&stages, "stage"), vec!["1"]);
+    assert_eq!(json(&d)["inputs"][0]["path"], "-");
+
+    let a = d.write("a.csv", format!("{HEADER}a1,C162,8240,3,2021,pT1,pN0,cM0\na2,C162,8240,3,2021,pT2,pN0,cM0\n"));
+    let b = d.write("b.csv", format!("{HEADER}b1,C250,8240,3,2021,pT1,pN1,cM0\n"));
+    netstage(&["stage", &a, &b, "-o", &d.out()], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert_eq!(column(&stages, "source"), vec![a.clone(), a.clone(), b.clone()]);
+    assert_eq!(column(&stages, "row"), vec!["1", "2", "1"]);
+    assert_eq!(column(&stages, "record_id"), vec!["a1", "a2", "b1"]);
+    assert_eq!(column(&stages, "stage"), vec!["1", "2", "3"]);
+    assert_eq!(json(&d)["rows"]["read"], 3);
+}
+
+#[test]
+fn malformed_records_become_error_rows_and_blank_lines_are_skipped() {
+    let d = Dir::new();
+    let mut body = Vec::from(format!("\u{feff}{HEADER}").as_bytes());
+    body.extend_from_slice(b"r1,C162,8240,3,2021,pT1,pN0,cM0\n");
+    body.extend_from_slice(b"r2,C162,8240\n"); // too few fields
+    body.extend_from_slice(b"\n"); // blank line: not a record
+    body.extend_from_slice(b"r3,C162,8240,3,2021,pT1,pN0,cM0,extra\n"); // too many
+    body.extend_from_slice(b"r4,C162,82\xff0,3,2021,pT1,pN0,cM0\n"); // not UTF-8 in a used field
+    body.extend_from_slice(b"\"r5,\"\"quoted\"\"\",C162,8240,3,2021,pT1,pN0,cM0\r\n"); // quoting, CRLF
+    let f = d.write("m.csv", &body);
+    netstage(&["stage", &f, "-o", &d.out()], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert_eq!(column(&stages, "row"), vec!["1", "2", "3", "4", "5"]);
+    assert_eq!(column(&stages, "status"), vec!["staged", "error", "error", "error", "staged"]);
+    let msgs = column(&stages, "messages");
+    assert_eq!(msgs[1], "E_RECORD: record has 3 fields; the header has 8");
+    assert_eq!(msgs[2], "E_RECORD: record has 9 fields; the header has 8");
+    assert_eq!(msgs[3], "E_RECORD: histology has bytes that are not UTF-8");
+    assert_eq!(column(&stages, "record_id")[4], "r5,\"quoted\"");
+    assert_eq!(json(&d)["rows"]["written"], 5);
+}
+
+#[test]
+fn bytes_not_utf8_in_an_unused_column_are_ignored() {
+    let d = Dir::new();
+    let f = d.write("u.csv", b"site,histology,year,note\nC162,8140,2021,caf\xe9\n".as_slice());
+    netstage(&["stage", &f, "-o", &d.out(), "--keep-columns"], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert_eq!(column(&stages, "status"), vec!["not_applicable"]);
+    assert_eq!(column(&stages, "note"), vec!["caf\u{fffd}"]);
+}
+
+#[test]
+fn keep_columns_are_copied_after_the_contract_columns() {
+    let d = Dir::new();
+    netstage(&["stage", &sample("registry_export.csv"), "-o", &d.out(), "--keep-columns"], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    let header = &csv_rows(&stages)[0];
+    assert_eq!(&header[header.len() - 3..], ["sex", "age_at_dx", "reporting_source"]);
+    assert_eq!(header[22], "messages");
+}
+
+#[test]
+fn explain_prints_each_step() {
+    let run = netstage(
+        &[
+            "explain", "--site", "C17.2", "--histology", "8240", "--year", "2022", "--size-mm", "25", "--extent",
+            "subserosa", "--nodes", "12", "--mass", "25", "--metastasis", "liver",
+        ],
+        None,
+    );
+    run.expect_code(0);
+    let s = run.stdout();
+    for want in [
+        "Routed to net_jejunum_ileum (schema ID 00310, AJCC edition 08)",
+        "T3 N2 M1a",
+        "stage            4 (IV)",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in\n{s}");
+    }
+}
+
+#[test]
+fn schemas_lists_every_chapter() {
+    let run = netstage(&["schemas"], None);
+    run.expect_code(0);
+    let s = run.stdout();
+    for name in ["net_stomach ", "net_pancreas_v9", "09340", "appendix_v9", "lung_v9", "small_intestine"] {
+        assert!(s.contains(name), "missing {name} in\n{s}");
+    }
+}

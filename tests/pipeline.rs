@@ -1,0 +1,89 @@
+//! Determinism across thread counts and batch boundaries, and interruption.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{Dir, column, netstage, sample};
+
+/// The sample repeated until it spans several 16k-row batches.
+fn big_input(d: &Dir, copies: usize) -> String {
+    let text = std::fs::read_to_string(sample("registry_export.csv")).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let mut out = String::with_capacity(text.len() * copies);
+    out.push_str(header);
+    out.push('\n');
+    for _ in 0..copies {
+        out.push_str(body);
+    }
+    d.write("big.csv", out)
+}
+
+fn summary_without_timing(d: &Dir, out: &str) -> serde_json::Value {
+    let mut j: serde_json::Value = serde_json::from_str(&d.read(&format!("{out}/summary.json"))).unwrap();
+    let o = j.as_object_mut().unwrap();
+    assert!(o.remove("seconds").is_some());
+    assert!(o.remove("rows_per_second").is_some());
+    j
+}
+
+#[test]
+fn output_bytes_are_identical_for_any_thread_count() {
+    let d = Dir::new();
+    let input = big_input(&d, 12); // 36,000 rows: three batches
+    let mut runs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = format!("out{threads}");
+        let dir = d.path().join(&out).display().to_string();
+        netstage(&["stage", &input, "-o", &dir, "--threads", threads, "--quiet"], None).expect_code(0);
+        runs.push(out);
+    }
+    let first = &runs[0];
+    assert_eq!(column(&d.read(&format!("{first}/stages.csv")), "row").len(), 36_000);
+    for other in &runs[1..] {
+        for f in ["stages.csv", "flagged.csv", "summary.csv"] {
+            assert!(
+                d.read(&format!("{first}/{f}")) == d.read(&format!("{other}/{f}")),
+                "{f} differs between {first} and {other}"
+            );
+        }
+        assert_eq!(summary_without_timing(&d, first), summary_without_timing(&d, other));
+    }
+    // Row numbers run on across batch boundaries.
+    let rows = column(&d.read(&format!("{first}/stages.csv")), "row");
+    assert_eq!(rows[16_383], "16384");
+    assert_eq!(rows[16_384], "16385");
+    assert_eq!(rows[35_999], "36000");
+}
+
+/// SIGTERM / SIGINT while reading stdin: no outputs, exit 143 / 130.
+#[test]
+fn a_signal_leaves_no_outputs() {
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let d = Dir::new();
+        let out = d.out();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_netstage"))
+            .args(["stage", "-", "-o", &out])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"site,histology,year\nC162,8240,2021\n").unwrap();
+        stdin.flush().unwrap();
+        // Wait until the run has created its temporary files.
+        let started = Instant::now();
+        while !std::fs::read_dir(&out).is_ok_and(|mut r| r.next().is_some()) {
+            assert!(started.elapsed() < Duration::from_secs(20), "netstage never started writing");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let status = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let output = child.wait_with_output().unwrap();
+        drop(stdin);
+        assert_eq!(output.status.code(), Some(code), "{}", String::from_utf8_lossy(&output.stderr));
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+        assert!(left.is_empty(), "files left behind: {left:?}");
+    }
+}
