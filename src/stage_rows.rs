@@ -100,7 +100,7 @@ pub fn stage_rows(
         let shape = if well_formed {
             String::new()
         } else {
-            format!("has {} fields; the header has {}", raw.len(), ctx.columns.width)
+            format!("has {} fields, the header has {}", raw.len(), ctx.columns.width)
         };
         let outcome: Outcome<'_> = if well_formed {
             for field in Field::ALL {

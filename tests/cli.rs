@@ -209,8 +209,8 @@ fn malformed_records_become_error_rows_and_blank_lines_are_skipped() {
     assert_eq!(column(&stages, "row"), vec!["1", "2", "3", "4", "5"]);
     assert_eq!(column(&stages, "status"), vec!["staged", "error", "error", "error", "staged"]);
     let msgs = column(&stages, "messages");
-    assert_eq!(msgs[1], "E_RECORD: record has 3 fields; the header has 8");
-    assert_eq!(msgs[2], "E_RECORD: record has 9 fields; the header has 8");
+    assert_eq!(msgs[1], "E_RECORD: record has 3 fields, the header has 8");
+    assert_eq!(msgs[2], "E_RECORD: record has 9 fields, the header has 8");
     assert_eq!(msgs[3], "E_RECORD: histology has bytes that are not UTF-8");
     assert_eq!(column(&stages, "record_id")[4], "r5,\"quoted\"");
     assert_eq!(json(&d)["rows"]["written"], 5);
