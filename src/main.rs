@@ -349,7 +349,8 @@ fn report_error(e: &RunError) {
 /// On SIGINT or SIGTERM: stop, remove every temporary output, exit 128 + signal.
 fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot install signal handlers")?;
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot install signal handlers")?;
     let stop = Arc::clone(stop);
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {

@@ -124,24 +124,48 @@ pub fn row_cells<'s>(id: &RowId<'s>, out: &'s Outcome<'_>, num: &'s mut String, 
 }
 
 impl<'s> RowCells<'s> {
-    /// Writes the row to a CSV writer, with the layout's columns.
-    pub fn write<W: std::io::Write>(&self, w: &mut csv::Writer<W>, layout: &Layout, keep: &[&str]) -> csv::Result<()> {
+    /// Appends the row as one CSV line (RFC 4180 quoting where needed, `\n`
+    /// terminated) with the layout's columns.
+    pub fn write_to(&self, buf: &mut Vec<u8>, layout: &Layout, keep: &[&str]) {
+        let mut first = true;
         for (i, cell) in self.cells.iter().enumerate() {
             if i == 1 && !layout.with_source {
                 continue;
             }
-            w.write_field(cell)?;
+            if !first {
+                buf.push(b',');
+            }
+            first = false;
+            write_cell(buf, cell);
         }
         for k in keep {
-            w.write_field(k)?;
+            buf.push(b',');
+            write_cell(buf, k);
         }
-        w.write_record(None::<&[u8]>)
+        buf.push(b'\n');
     }
 
     /// The cells in contract order (with `source`).
     pub fn cells(&self) -> &[&'s str] {
         &self.cells
     }
+}
+
+/// Writes one CSV cell, quoted when it holds a separator, quote or line break.
+pub fn write_cell(buf: &mut Vec<u8>, cell: &str) {
+    let bytes = cell.as_bytes();
+    if !bytes.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        buf.extend_from_slice(bytes);
+        return;
+    }
+    buf.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            buf.push(b'"');
+        }
+        buf.push(b);
+    }
+    buf.push(b'"');
 }
 
 #[cfg(test)]
@@ -164,5 +188,18 @@ mod tests {
         assert_eq!(h[1], "source");
         assert_eq!(h.last().unwrap(), "sex");
         assert_eq!(COLUMNS.len(), 24);
+    }
+
+    #[test]
+    fn cells_are_quoted_only_when_needed() {
+        let mut buf = Vec::new();
+        for c in ["plain", "a,b", "say \"hi\"", "two\nlines", "", "cr\r"] {
+            write_cell(&mut buf, c);
+            buf.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"||\"cr\r\"|"
+        );
     }
 }

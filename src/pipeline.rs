@@ -140,8 +140,8 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     let mut out_dir = OutputDir::prepare(&cfg.out_dir)?;
     let (stages_file, stages_path) = out_dir.create("stages.csv")?;
     let (flagged_file, flagged_path) = out_dir.create("flagged.csv")?;
-    let mut stages = CsvOut::new(stages_file, stages_path, &layout)?;
-    let mut flagged = CsvOut::new(flagged_file, flagged_path, &layout)?;
+    let stages = CsvOut::new(stages_file, stages_path, &layout)?;
+    let flagged = CsvOut::new(flagged_file, flagged_path, &layout)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
@@ -151,12 +151,17 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     let rules = RuleSet::standard();
 
     let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop));
+    let (to_writer, writer) = spawn_writer(stages, flagged);
     let mut counts = Counts::default();
     let mut rows_written = 0;
     loop {
         let batch = match batches.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(batch)) => batch,
-            Ok(Err(e)) => return Err(e),
+            Ok(Err(e)) => {
+                drop(to_writer);
+                let _ = writer.join();
+                return Err(e);
+            }
             Err(RecvTimeoutError::Timeout) => {
                 check_stop(stop)?;
                 continue;
@@ -184,11 +189,18 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
                 .collect()
         });
         let _ = recycle.send(batch);
+        let mut buffers = Vec::with_capacity(outputs.len());
         for o in outputs {
-            stages.write(&o.stages)?;
-            flagged.write(&o.flagged)?;
             rows_written += o.rows_written;
             counts.merge(o.counts);
+            buffers.push((o.stages, o.flagged));
+        }
+        if to_writer.send(buffers).is_err() {
+            // The writer stopped on an error: report it.
+            drop(to_writer);
+            return Err(join_writer(writer)
+                .err()
+                .unwrap_or_else(|| RunError::Internal("writer stopped".into())));
         }
         progress(tallies.iter().map(ReadTally::bytes).sum(), counts.rows);
         if let Some(max) = cfg.max_errors
@@ -212,8 +224,8 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
             "--strict and some rows are errors",
         ));
     }
-    stages.finish()?;
-    flagged.finish()?;
+    drop(to_writer);
+    join_writer(writer)?;
 
     let seconds = started.elapsed().as_secs_f64();
     write_file(&mut out_dir, "summary.csv", counts.summary_csv().as_bytes())?;
@@ -299,6 +311,35 @@ fn spawn_reader(
             .collect()
     });
     (rx, recycle_tx, handle)
+}
+
+/// Formatted chunks for the writer: (stages bytes, flagged bytes) in order.
+type Buffers = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Starts the writer thread: it writes the formatted chunks in the order
+/// received, then flushes and syncs both files.
+fn spawn_writer(
+    mut stages: CsvOut,
+    mut flagged: CsvOut,
+) -> (mpsc::SyncSender<Buffers>, thread::JoinHandle<Result<(), RunError>>) {
+    let (tx, rx) = sync_channel::<Buffers>(CHANNEL_DEPTH);
+    let handle = thread::spawn(move || {
+        for buffers in rx {
+            for (s, f) in buffers {
+                stages.write(&s)?;
+                flagged.write(&f)?;
+            }
+        }
+        stages.finish()?;
+        flagged.finish()
+    });
+    (tx, handle)
+}
+
+fn join_writer(writer: thread::JoinHandle<Result<(), RunError>>) -> Result<(), RunError> {
+    writer
+        .join()
+        .map_err(|_| RunError::Internal("writer thread panicked".into()))?
 }
 
 /// A CSV output file being written through a buffer.

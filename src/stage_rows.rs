@@ -31,7 +31,7 @@ pub struct ChunkOutput {
     pub flagged: Vec<u8>,
     /// Counts of the chunk.
     pub counts: Counts,
-    /// Rows written to `stages` (equal to `counts.rows` unless formatting failed).
+    /// Rows formatted into `stages`.
     pub rows_written: u64,
 }
 
@@ -87,10 +87,6 @@ pub fn stage_rows(
         stages: Vec::with_capacity(rows.len() * 160),
         ..ChunkOutput::default()
     };
-    let mut stages = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(std::mem::take(&mut out.stages));
-    let mut flagged = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     let (mut num, mut msgs) = (String::new(), String::new());
     for (i, raw) in rows.iter().enumerate() {
         let row = first_row + i as u64;
@@ -138,15 +134,13 @@ pub fn stage_rows(
             keep: &keep_refs,
         };
         let cells = row_cells(&id, &outcome, &mut num, &mut msgs);
-        if cells.write(&mut stages, layout, id.keep).is_ok() {
-            out.rows_written += 1;
-        }
+        let start = out.stages.len();
+        cells.write_to(&mut out.stages, layout, id.keep);
+        out.rows_written += 1;
         if outcome.organ_general == Some(true) {
-            let _ = cells.write(&mut flagged, layout, id.keep);
+            out.flagged.extend_from_slice(&out.stages[start..]);
         }
         out.counts.add(ctx.index, row, &outcome);
     }
-    out.stages = stages.into_inner().unwrap_or_default();
-    out.flagged = flagged.into_inner().unwrap_or_default();
     out
 }

@@ -4,32 +4,60 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use netstage_rules::{Outcome, SiteGroup, StageCode, Status};
+use netstage_rules::{Code, Outcome, Schema, SiteGroup, StageCode, Status};
 use serde_json::{Value, json};
 
 /// How many error rows are remembered for the `--strict` report.
 pub const FIRST_ERRORS_KEPT: usize = 10;
 
-/// Key of one `summary.csv` line: site group, schema, edition, status, stage.
-pub type CellKey = (&'static str, &'static str, &'static str, &'static str, &'static str);
+/// Key of one `summary.csv` cell, packed: site group, schema, status, stage
+/// (each a small index; `NONE` when blank).
+type CellKey = u32;
 
-/// Counts of one chunk, batch or run.
+const NONE: u8 = u8::MAX;
+
+fn pack(site: u8, schema: u8, status: u8, stage: u8) -> CellKey {
+    u32::from_be_bytes([site, schema, status, stage])
+}
+
+/// One decoded cell: site group, schema name, edition, status, stage code, stage display.
+struct Cell {
+    site: &'static str,
+    schema: &'static str,
+    edition: &'static str,
+    status: &'static str,
+    stage: &'static str,
+    stage_key: &'static str,
+}
+
+fn unpack(key: CellKey) -> Cell {
+    let [site, schema, status, stage] = key.to_be_bytes();
+    let schema = Schema::from_index(schema);
+    let status = Status::ALL[status as usize];
+    let stage = StageCode::from_index(stage);
+    Cell {
+        site: SiteGroup::ALL.get(site as usize).map_or("", |g| g.name()),
+        schema: schema.map_or("", |s| s.name()),
+        edition: schema.map_or("", |s| s.edition.code()),
+        status: status.name(),
+        stage: stage.map_or("", StageCode::code),
+        stage_key: stage.map_or(status.name(), StageCode::display),
+    }
+}
+
+/// Counts of one chunk, batch or run. Cheap to update per row; decoded to
+/// names only when written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Rows counted.
     pub rows: u64,
     /// Rows per status, in `Status::ALL` order.
     pub by_status: [u64; 5],
-    /// `summary.csv` cells.
-    pub cells: BTreeMap<CellKey, u64>,
-    /// Site group -> stage display (or status for rows without a stage) -> rows.
-    pub by_site_stage: BTreeMap<(&'static str, &'static str), u64>,
-    /// Edition code -> rows.
-    pub by_edition: BTreeMap<&'static str, u64>,
+    cells: BTreeMap<CellKey, u64>,
     /// Rows whose recorded stage differs from the computed one.
     pub recorded_disagreements: u64,
-    /// Message code -> rows carrying it (once per row).
-    pub messages: BTreeMap<&'static str, u64>,
+    /// Rows carrying each message code (once per row), in `Code::ALL` order.
+    messages: Vec<u64>,
     /// The first error rows, as (input index, row number).
     pub first_errors: Vec<(usize, u64)>,
 }
@@ -42,33 +70,28 @@ impl Counts {
     pub fn add(&mut self, input: usize, row: u64, out: &Outcome<'_>) {
         self.rows += 1;
         self.by_status[out.status as usize] += 1;
-        let site = out.site_group.map_or("", SiteGroup::name);
-        let schema = out.schema.map_or("", |s| s.name());
-        let edition = out.schema.map_or("", |s| s.edition.code());
-        let stage = out.stage.map_or("", StageCode::code);
-        *self
-            .cells
-            .entry((site, schema, edition, out.status.name(), stage))
-            .or_default() += 1;
-        let stage_key = out.stage.map_or(out.status.name(), StageCode::display);
-        let site_key = out.site_group.map_or(NO_SITE, SiteGroup::name);
-        *self.by_site_stage.entry((site_key, stage_key)).or_default() += 1;
-        if !edition.is_empty() {
-            *self.by_edition.entry(edition).or_default() += 1;
-        }
+        let key = pack(
+            out.site_group.map_or(NONE, |g| g as u8),
+            out.schema.map_or(NONE, Schema::index),
+            out.status as u8,
+            out.stage.map_or(NONE, StageCode::index),
+        );
+        *self.cells.entry(key).or_default() += 1;
         if out.recorded_agrees == Some(false) {
             self.recorded_disagreements += 1;
         }
-        let mut seen: [Option<&'static str>; 8] = [None; 8];
-        for (i, m) in out.messages.iter().enumerate() {
-            let code = m.code.as_str();
-            if seen.contains(&Some(code)) {
-                continue;
+        if !out.messages.is_empty() {
+            if self.messages.is_empty() {
+                self.messages = vec![0; Code::ALL.len()];
             }
-            if i < seen.len() {
-                seen[i] = Some(code);
+            let mut seen = 0u64;
+            for m in out.messages.iter() {
+                let bit = 1u64 << (m.code as u32);
+                if seen & bit == 0 {
+                    seen |= bit;
+                    self.messages[m.code as usize] += 1;
+                }
             }
-            *self.messages.entry(code).or_default() += 1;
         }
         if out.status == Status::Error && self.first_errors.len() < FIRST_ERRORS_KEPT {
             self.first_errors.push((input, row));
@@ -85,15 +108,13 @@ impl Counts {
         for (k, v) in other.cells {
             *self.cells.entry(k).or_default() += v;
         }
-        for (k, v) in other.by_site_stage {
-            *self.by_site_stage.entry(k).or_default() += v;
-        }
-        for (k, v) in other.by_edition {
-            *self.by_edition.entry(k).or_default() += v;
-        }
         self.recorded_disagreements += other.recorded_disagreements;
-        for (k, v) in other.messages {
-            *self.messages.entry(k).or_default() += v;
+        if self.messages.is_empty() {
+            self.messages = other.messages;
+        } else {
+            for (a, b) in self.messages.iter_mut().zip(other.messages) {
+                *a += b;
+            }
         }
         let room = FIRST_ERRORS_KEPT.saturating_sub(self.first_errors.len());
         self.first_errors.extend(other.first_errors.into_iter().take(room));
@@ -104,11 +125,53 @@ impl Counts {
         self.by_status[s as usize]
     }
 
+    /// Rows per message code, for codes that occurred.
+    pub fn message_counts(&self) -> Vec<(&'static str, u64)> {
+        Code::ALL
+            .iter()
+            .zip(&self.messages)
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| (c.as_str(), *n))
+            .collect()
+    }
+
+    /// Site group -> stage display (status for rows without a stage) -> rows.
+    pub fn by_site_stage(&self) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
+        let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+        for (k, n) in &self.cells {
+            let c = unpack(*k);
+            let site = if c.site.is_empty() { NO_SITE } else { c.site };
+            *m.entry(site).or_default().entry(c.stage_key).or_default() += n;
+        }
+        m
+    }
+
+    /// Edition code -> rows.
+    pub fn by_edition(&self) -> BTreeMap<&'static str, u64> {
+        let mut m = BTreeMap::new();
+        for (k, n) in &self.cells {
+            let c = unpack(*k);
+            if !c.edition.is_empty() {
+                *m.entry(c.edition).or_default() += n;
+            }
+        }
+        m
+    }
+
     /// `summary.csv`: header, then one line per non-zero cell, sorted by
     /// site_group, schema, edition, status, stage.
     pub fn summary_csv(&self) -> String {
+        let mut lines: Vec<((&str, &str, &str, &str, &str), u64)> = self
+            .cells
+            .iter()
+            .map(|(k, n)| {
+                let c = unpack(*k);
+                ((c.site, c.schema, c.edition, c.status, c.stage), *n)
+            })
+            .collect();
+        lines.sort();
         let mut s = String::from("site_group,schema,edition,status,stage,count\n");
-        for ((site, schema, edition, status, stage), n) in &self.cells {
+        for ((site, schema, edition, status, stage), n) in lines {
             let _ = writeln!(s, "{site},{schema},{edition},{status},{stage},{n}");
         }
         s
@@ -161,11 +224,8 @@ fn stage_rank(s: &str) -> usize {
 /// `summary.json` (io-contract §5). Keys are sorted; everything but
 /// `seconds` and `rows_per_second` is deterministic.
 pub fn summary_json(counts: &Counts, inputs: &[InputSummary], rows_written: u64, seconds: f64) -> Value {
-    let mut by_site: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-    for ((site, stage), n) in &counts.by_site_stage {
-        *by_site.entry(site).or_default().entry(stage).or_default() += n;
-    }
-    let mut top: Vec<(&str, u64)> = counts.messages.iter().map(|(k, v)| (*k, *v)).collect();
+    let by_site = counts.by_site_stage();
+    let mut top = counts.message_counts();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let rows_per_second = if seconds > 0.0 {
         (counts.rows as f64 / seconds).round()
@@ -185,7 +245,7 @@ pub fn summary_json(counts: &Counts, inputs: &[InputSummary], rows_written: u64,
             "error": counts.status(Status::Error),
         },
         "by_site_stage": by_site,
-        "by_edition": counts.by_edition,
+        "by_edition": counts.by_edition(),
         "recorded_disagreements": counts.recorded_disagreements,
         "top_messages": top.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),
         "seconds": (seconds * 1000.0).round() / 1000.0,
@@ -203,10 +263,11 @@ fn label(s: &str) -> &str {
 
 /// The site x stage table printed at the end of a run.
 pub fn site_stage_table(counts: &Counts) -> String {
-    let mut stages: Vec<&str> = counts.by_site_stage.keys().map(|(_, s)| *s).collect();
+    let by_site = counts.by_site_stage();
+    let mut stages: Vec<&str> = by_site.values().flat_map(|m| m.keys().copied()).collect();
     stages.sort_by_key(|s| stage_rank(s));
     stages.dedup();
-    let mut sites: Vec<&str> = counts.by_site_stage.keys().map(|(s, _)| *s).collect();
+    let mut sites: Vec<&str> = by_site.keys().copied().collect();
     let site_rank = |s: &str| {
         SiteGroup::ALL
             .iter()
@@ -214,30 +275,12 @@ pub fn site_stage_table(counts: &Counts) -> String {
             .unwrap_or(SiteGroup::ALL.len())
     };
     sites.sort_by_key(|s| (site_rank(s), s.to_string()));
-    sites.dedup();
-    let site_w = sites
-        .iter()
-        .map(|s| s.len())
-        .max()
-        .unwrap_or(0)
-        .max("site".len())
-        .max("total".len());
+    let get = |site: &str, stage: &str| by_site.get(site).and_then(|m| m.get(stage)).copied().unwrap_or(0);
+    let site_w = sites.iter().map(|s| s.len()).max().unwrap_or(0).max("total".len());
     let widths: Vec<usize> = stages
         .iter()
         .map(|st| {
-            let max_n = sites
-                .iter()
-                .map(|si| {
-                    counts
-                        .by_site_stage
-                        .get(&(si, st))
-                        .copied()
-                        .unwrap_or(0)
-                        .to_string()
-                        .len()
-                })
-                .max()
-                .unwrap_or(1);
+            let max_n = sites.iter().map(|si| get(si, st).to_string().len()).max().unwrap_or(1);
             label(st).len().max(max_n)
         })
         .collect();
@@ -252,7 +295,7 @@ pub fn site_stage_table(counts: &Counts) -> String {
         let _ = write!(out, "{si:<site_w$}");
         let mut row_total = 0;
         for (st, w) in stages.iter().zip(&widths) {
-            let n = counts.by_site_stage.get(&(*si, *st)).copied().unwrap_or(0);
+            let n = get(si, st);
             row_total += n;
             let _ = write!(out, "  {:>w$}", if n == 0 { "-".to_string() } else { n.to_string() });
         }
@@ -260,10 +303,7 @@ pub fn site_stage_table(counts: &Counts) -> String {
     }
     let _ = write!(out, "{:<site_w$}", "total");
     for (st, w) in stages.iter().zip(&widths) {
-        let n: u64 = sites
-            .iter()
-            .map(|si| counts.by_site_stage.get(&(*si, *st)).copied().unwrap_or(0))
-            .sum();
+        let n: u64 = sites.iter().map(|si| get(si, st)).sum();
         let _ = write!(out, "  {n:>w$}");
     }
     let _ = writeln!(out, "  {:>total_w$}", counts.rows);

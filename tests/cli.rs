@@ -23,10 +23,16 @@ fn sample_run_accounts_for_every_row() {
     let r = &j["rows"];
     assert_eq!(r["read"], 3000);
     assert_eq!(r["written"], 3000);
-    let sum: u64 = ["staged", "unknown_stage", "needs_general_staging", "not_applicable", "error"]
-        .iter()
-        .map(|k| r[k].as_u64().unwrap())
-        .sum();
+    let sum: u64 = [
+        "staged",
+        "unknown_stage",
+        "needs_general_staging",
+        "not_applicable",
+        "error",
+    ]
+    .iter()
+    .map(|k| r[k].as_u64().unwrap())
+    .sum();
     assert_eq!(sum, 3000);
     assert_eq!(j["inputs"][0]["rows"], 3000);
     assert_eq!(j["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
@@ -36,7 +42,10 @@ fn sample_run_accounts_for_every_row() {
     assert_eq!(column(&flagged, "row").len(), og);
     assert_eq!(csv_rows(&flagged)[0], csv_rows(&stages)[0]);
     // summary.csv counts add up to the rows.
-    let total: u64 = column(&d.read("out/summary.csv"), "count").iter().map(|c| c.parse::<u64>().unwrap()).sum();
+    let total: u64 = column(&d.read("out/summary.csv"), "count")
+        .iter()
+        .map(|c| c.parse::<u64>().unwrap())
+        .sum();
     assert_eq!(total, 3000);
     assert!(run.stdout().contains("total"), "{}", run.stdout());
     assert!(run.stdout().contains("3000 rows: "), "{}", run.stdout());
@@ -45,7 +54,10 @@ fn sample_run_accounts_for_every_row() {
 #[test]
 fn quiet_prints_nothing_on_success() {
     let d = Dir::new();
-    let run = netstage(&["stage", "--quiet", &sample("naaccr_xml_ids.csv"), "-o", &d.out()], None);
+    let run = netstage(
+        &["stage", "--quiet", &sample("naaccr_xml_ids.csv"), "-o", &d.out()],
+        None,
+    );
     run.expect_code(0);
     assert_eq!(run.stdout(), "");
     assert_eq!(run.stderr(), "");
@@ -91,7 +103,11 @@ fn missing_required_columns_exit_65_naming_what_was_found() {
     let f = d.write("a.csv", "id,site,year\n1,C250,2021\n");
     let run = netstage(&["stage", &f, "-o", &d.out()], None);
     run.expect_code(65);
-    assert!(run.stderr().contains("histology") && run.stderr().contains("id, site, year"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("histology") && run.stderr().contains("id, site, year"),
+        "{}",
+        run.stderr()
+    );
     assert!(!d.exists("out/stages.csv"));
 }
 
@@ -101,8 +117,16 @@ fn ambiguous_columns_exit_65_unless_mapped() {
     let f = d.write("a.csv", "site,primarySite,histology,year\nC162,C250,8240,2021\n");
     let run = netstage(&["stage", &f, "-o", &d.out()], None);
     run.expect_code(65);
-    assert!(run.stderr().contains("both resolve to field primary_site"), "{}", run.stderr());
-    netstage(&["stage", &f, "-o", &d.out(), "--map", "primarySite=primary_site"], None).expect_code(0);
+    assert!(
+        run.stderr().contains("both resolve to field primary_site"),
+        "{}",
+        run.stderr()
+    );
+    netstage(
+        &["stage", &f, "-o", &d.out(), "--map", "primarySite=primary_site"],
+        None,
+    )
+    .expect_code(0);
     assert_eq!(column(&d.read("out/stages.csv"), "site_group"), vec!["pancreas"]);
 }
 
@@ -118,7 +142,10 @@ fn empty_file_exits_65_and_header_only_gives_empty_outputs() {
     assert_eq!(stages.lines().count(), 1);
     assert!(stages.starts_with("row,record_id,"));
     assert_eq!(d.read("out/flagged.csv").lines().count(), 1);
-    assert_eq!(d.read("out/summary.csv"), "site_group,schema,edition,status,stage,count\n");
+    assert_eq!(
+        d.read("out/summary.csv"),
+        "site_group,schema,edition,status,stage,count\n"
+    );
     assert_eq!(json(&d)["rows"]["read"], 0);
 }
 
@@ -182,7 +209,10 @@ fn stdin_input_and_several_inputs_tag_source() {
     assert_eq!(column(&stages, "stage"), vec!["1"]);
     assert_eq!(json(&d)["inputs"][0]["path"], "-");
 
-    let a = d.write("a.csv", format!("{HEADER}a1,C162,8240,3,2021,pT1,pN0,cM0\na2,C162,8240,3,2021,pT2,pN0,cM0\n"));
+    let a = d.write(
+        "a.csv",
+        format!("{HEADER}a1,C162,8240,3,2021,pT1,pN0,cM0\na2,C162,8240,3,2021,pT2,pN0,cM0\n"),
+    );
     let b = d.write("b.csv", format!("{HEADER}b1,C250,8240,3,2021,pT1,pN1,cM0\n"));
     netstage(&["stage", &a, &b, "-o", &d.out()], None).expect_code(0);
     let stages = d.read("out/stages.csv");
@@ -207,7 +237,10 @@ fn malformed_records_become_error_rows_and_blank_lines_are_skipped() {
     netstage(&["stage", &f, "-o", &d.out()], None).expect_code(0);
     let stages = d.read("out/stages.csv");
     assert_eq!(column(&stages, "row"), vec!["1", "2", "3", "4", "5"]);
-    assert_eq!(column(&stages, "status"), vec!["staged", "error", "error", "error", "staged"]);
+    assert_eq!(
+        column(&stages, "status"),
+        vec!["staged", "error", "error", "error", "staged"]
+    );
     let msgs = column(&stages, "messages");
     assert_eq!(msgs[1], "E_RECORD: record has 3 fields, the header has 8");
     assert_eq!(msgs[2], "E_RECORD: record has 9 fields, the header has 8");
@@ -219,7 +252,10 @@ fn malformed_records_become_error_rows_and_blank_lines_are_skipped() {
 #[test]
 fn bytes_not_utf8_in_an_unused_column_are_ignored() {
     let d = Dir::new();
-    let f = d.write("u.csv", b"site,histology,year,note\nC162,8140,2021,caf\xe9\n".as_slice());
+    let f = d.write(
+        "u.csv",
+        b"site,histology,year,note\nC162,8140,2021,caf\xe9\n".as_slice(),
+    );
     netstage(&["stage", &f, "-o", &d.out(), "--keep-columns"], None).expect_code(0);
     let stages = d.read("out/stages.csv");
     assert_eq!(column(&stages, "status"), vec!["not_applicable"]);
@@ -229,7 +265,17 @@ fn bytes_not_utf8_in_an_unused_column_are_ignored() {
 #[test]
 fn keep_columns_are_copied_after_the_contract_columns() {
     let d = Dir::new();
-    netstage(&["stage", &sample("registry_export.csv"), "-o", &d.out(), "--keep-columns"], None).expect_code(0);
+    netstage(
+        &[
+            "stage",
+            &sample("registry_export.csv"),
+            "-o",
+            &d.out(),
+            "--keep-columns",
+        ],
+        None,
+    )
+    .expect_code(0);
     let stages = d.read("out/stages.csv");
     let header = &csv_rows(&stages)[0];
     assert_eq!(&header[header.len() - 3..], ["sex", "age_at_dx", "reporting_source"]);
@@ -240,8 +286,23 @@ fn keep_columns_are_copied_after_the_contract_columns() {
 fn explain_prints_each_step() {
     let run = netstage(
         &[
-            "explain", "--site", "C17.2", "--histology", "8240", "--year", "2022", "--size-mm", "25", "--extent",
-            "subserosa", "--nodes", "12", "--mass", "25", "--metastasis", "liver",
+            "explain",
+            "--site",
+            "C17.2",
+            "--histology",
+            "8240",
+            "--year",
+            "2022",
+            "--size-mm",
+            "25",
+            "--extent",
+            "subserosa",
+            "--nodes",
+            "12",
+            "--mass",
+            "25",
+            "--metastasis",
+            "liver",
         ],
         None,
     );
@@ -261,7 +322,14 @@ fn schemas_lists_every_chapter() {
     let run = netstage(&["schemas"], None);
     run.expect_code(0);
     let s = run.stdout();
-    for name in ["net_stomach ", "net_pancreas_v9", "09340", "appendix_v9", "lung_v9", "small_intestine"] {
+    for name in [
+        "net_stomach ",
+        "net_pancreas_v9",
+        "09340",
+        "appendix_v9",
+        "lung_v9",
+        "small_intestine",
+    ] {
         assert!(s.contains(name), "missing {name} in\n{s}");
     }
 }

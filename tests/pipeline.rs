@@ -75,14 +75,25 @@ fn a_signal_leaves_no_outputs() {
         // Wait until the run has created its temporary files.
         let started = Instant::now();
         while !std::fs::read_dir(&out).is_ok_and(|mut r| r.next().is_some()) {
-            assert!(started.elapsed() < Duration::from_secs(20), "netstage never started writing");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "netstage never started writing"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
-        let status = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
         assert!(status.success());
         let output = child.wait_with_output().unwrap();
         drop(stdin);
-        assert_eq!(output.status.code(), Some(code), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
         assert!(left.is_empty(), "files left behind: {left:?}");
     }

@@ -110,6 +110,9 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
 /// The value of `column` in every data row of a CSV text.
 pub fn column(text: &str, column: &str) -> Vec<String> {
     let rows = csv_rows(text);
-    let i = rows[0].iter().position(|h| h == column).unwrap_or_else(|| panic!("no column {column}"));
+    let i = rows[0]
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
     rows[1..].iter().map(|r| r[i].clone()).collect()
 }

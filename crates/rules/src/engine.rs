@@ -36,12 +36,22 @@ pub struct Options {
 pub trait Trace {
     /// Records one step in plain language.
     fn step(&mut self, text: Arguments<'_>);
+
+    /// False when steps are discarded (skip building costly ones).
+    fn enabled(&self) -> bool {
+        true
+    }
 }
 
 /// No tracing: the hot path.
 impl Trace for () {
     #[inline(always)]
     fn step(&mut self, _: Arguments<'_>) {}
+
+    #[inline(always)]
+    fn enabled(&self) -> bool {
+        false
+    }
 }
 
 /// Collects the steps as lines.
@@ -817,28 +827,30 @@ fn facts_basis<'a>(rec: &Record<'a>, schema: Schema, msgs: &mut Messages<'a>, tr
             "is positive with the count unknown: N1",
         ));
     }
-    trace.step(format_args!(
-        "Facts: size {}, deepest extent {}, nodes {}{} -> {t} {n} {m}.",
-        match size.map(|s| s.size) {
-            Some(Size::Mm(v)) => format!("{v} mm"),
-            Some(Size::NoMass) => "0 (no mass)".into(),
-            Some(Size::Microscopic) => "microscopic focus".into(),
-            Some(Size::Descriptive) => "998 (descriptive)".into(),
-            Some(Size::Unknown) | None => "unknown".into(),
-        },
-        match level {
-            None => "blank",
-            Some(Level::Size) => "level 1 (size decides)",
-            Some(Level::T2) => "T2 level",
-            Some(Level::T3) => "T3 level",
-            Some(Level::T4) => "T4 level",
-        },
-        if nodes_text.is_empty() { "blank" } else { nodes_text },
-        match mass {
-            Some(v) => format!(", mesenteric mass {v} mm"),
-            None => String::new(),
-        }
-    ));
+    if trace.enabled() {
+        trace.step(format_args!(
+            "Facts: size {}, deepest extent {}, nodes {}{} -> {t} {n} {m}.",
+            match size.map(|s| s.size) {
+                Some(Size::Mm(v)) => format!("{v} mm"),
+                Some(Size::NoMass) => "0 (no mass)".into(),
+                Some(Size::Microscopic) => "microscopic focus".into(),
+                Some(Size::Descriptive) => "998 (descriptive)".into(),
+                Some(Size::Unknown) | None => "unknown".into(),
+            },
+            match level {
+                None => "blank",
+                Some(Level::Size) => "level 1 (size decides)",
+                Some(Level::T2) => "T2 level",
+                Some(Level::T3) => "T3 level",
+                Some(Level::T4) => "T4 level",
+            },
+            if nodes_text.is_empty() { "blank" } else { nodes_text },
+            match mass {
+                Some(v) => format!(", mesenteric mass {v} mm"),
+                None => String::new(),
+            }
+        ));
+    }
     let c = |p, name| Category::from_name(p, name).expect("facts produce known categories");
     Some((c(Part::T, t), c(Part::N, n), c(Part::M, m)))
 }

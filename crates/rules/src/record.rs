@@ -142,9 +142,10 @@ impl<'a> Record<'a> {
         Record::default()
     }
 
-    /// Sets one field's text.
+    /// Sets one field's text (trimmed; SEER*Stat's `Blank(s)` reads as blank).
     pub fn set(&mut self, field: Field, value: &'a str) -> &mut Self {
-        self.values[field as usize] = value;
+        let v = value.trim();
+        self.values[field as usize] = if v.eq_ignore_ascii_case("blank(s)") { "" } else { v };
         self
     }
 
@@ -156,11 +157,9 @@ impl<'a> Record<'a> {
         self
     }
 
-    /// The field's text, trimmed; blank when absent. SEER*Stat's `Blank(s)`
-    /// reads as blank.
+    /// The field's text as set (trimmed); blank when absent.
     pub fn get(&self, field: Field) -> &'a str {
-        let v = self.values[field as usize].trim();
-        if v.eq_ignore_ascii_case("blank(s)") { "" } else { v }
+        self.values[field as usize]
     }
 
     /// True when the field's bytes were not UTF-8.

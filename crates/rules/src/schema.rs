@@ -159,6 +159,19 @@ impl Schema {
         })
     }
 
+    /// A dense index (chapter x edition), for compact counting.
+    pub fn index(self) -> u8 {
+        self.chapter as u8 * 2 + self.edition as u8
+    }
+
+    /// The schema of a dense index, if it is one netstage emits.
+    pub fn from_index(i: u8) -> Option<Schema> {
+        let chapter = *Chapter::ALL.get(i as usize / 2)?;
+        let edition = if i % 2 == 0 { Edition::Eighth } else { Edition::V9 };
+        let s = Schema { chapter, edition };
+        (Schema::new(chapter, edition) == s).then_some(s)
+    }
+
     /// Looks a schema up by its output name.
     pub fn from_name(name: &str) -> Option<Schema> {
         Schema::all().find(|s| s.name() == name)
@@ -212,6 +225,7 @@ mod tests {
         assert_eq!(Schema::all().count(), 7 * 2 + 5 + 2 * 2);
         for s in Schema::all() {
             assert_eq!(Schema::from_name(s.name()), Some(s));
+            assert_eq!(Schema::from_index(s.index()), Some(s));
             assert_eq!(s.id().len(), 5);
         }
     }

@@ -34,6 +34,16 @@ impl StageCode {
         (0..STAGES.len() as u8).map(StageCode)
     }
 
+    /// Position in [`StageCode::all`] (for compact counting).
+    pub fn index(self) -> u8 {
+        self.0
+    }
+
+    /// The code at a position of [`StageCode::all`].
+    pub fn from_index(i: u8) -> Option<StageCode> {
+        ((i as usize) < STAGES.len()).then_some(StageCode(i))
+    }
+
     /// Looks up a NAACCR code exactly as written (`2A`).
     pub fn from_code(code: &str) -> Option<StageCode> {
         STAGES.iter().position(|(c, _)| *c == code).map(|i| StageCode(i as u8))
@@ -72,8 +82,12 @@ impl StageCode {
         if s.len() > 16 || !s.is_ascii() {
             return Err(UnreadableStage);
         }
-        let upper = s.to_ascii_uppercase();
-        let body = upper.strip_prefix("STAGE").map_or(upper.as_str(), str::trim_start);
+        let mut buf = [0u8; 16];
+        for (d, b) in buf.iter_mut().zip(s.bytes()) {
+            *d = b.to_ascii_uppercase();
+        }
+        let upper = std::str::from_utf8(&buf[..s.len()]).map_err(|_| UnreadableStage)?;
+        let body = upper.strip_prefix("STAGE").map_or(upper, str::trim_start);
         match body {
             "UNKNOWN" | "UNK" | "99" => return Ok(Some(StageCode::UNKNOWN)),
             "NA" | "N/A" | "88" => return Ok(Some(StageCode::NOT_APPLICABLE)),
@@ -93,12 +107,14 @@ impl StageCode {
         } else {
             return Err(UnreadableStage);
         };
-        let code = format!("{number}{rest}");
         // `0is`, `0a` (in-situ variants of other chapters) read as stage 0.
         if number == "0" && matches!(rest, "IS" | "A") {
             return Ok(Some(StageCode(0)));
         }
-        StageCode::from_code(&code).map(Some).ok_or(UnreadableStage)
+        StageCode::all()
+            .find(|c| c.code().strip_prefix(number) == Some(rest))
+            .map(Some)
+            .ok_or(UnreadableStage)
     }
 }
 
