@@ -161,18 +161,11 @@ impl Counts {
     /// `summary.csv`: header, then one line per non-zero cell, sorted by
     /// site_group, schema, edition, status, stage.
     pub fn summary_csv(&self) -> String {
-        let mut lines: Vec<((&str, &str, &str, &str, &str), u64)> = self
-            .cells
-            .iter()
-            .map(|(k, n)| {
-                let c = unpack(*k);
-                ((c.site, c.schema, c.edition, c.status, c.stage), *n)
-            })
-            .collect();
-        lines.sort();
+        let mut lines: Vec<(Cell, u64)> = self.cells.iter().map(|(k, n)| (unpack(*k), *n)).collect();
+        lines.sort_by_key(|(c, _)| (c.site, c.schema, c.edition, c.status, c.stage));
         let mut s = String::from("site_group,schema,edition,status,stage,count\n");
-        for ((site, schema, edition, status, stage), n) in lines {
-            let _ = writeln!(s, "{site},{schema},{edition},{status},{stage},{n}");
+        for (c, n) in lines {
+            let _ = writeln!(s, "{},{},{},{},{},{n}", c.site, c.schema, c.edition, c.status, c.stage);
         }
         s
     }
