@@ -267,6 +267,11 @@ impl ColumnMap {
         })
     }
 
+    /// Every column some field reads, in no particular order.
+    pub fn used_columns(&self) -> Vec<usize> {
+        self.sources.iter().flatten().copied().collect()
+    }
+
     /// Column indices that may fill a field, in priority order.
     pub fn columns(&self, field: Field) -> &[usize] {
         &self.sources[field as usize]

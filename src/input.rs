@@ -43,6 +43,11 @@ pub struct ReadTally {
 }
 
 impl ReadTally {
+    /// The shared counter of raw bytes read.
+    pub fn bytes_handle(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.bytes)
+    }
+
     /// Raw bytes read so far.
     pub fn bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)

@@ -1,4 +1,4 @@
-//! netstage's batch layer: reading registry exports (CSV, CSV.gz), resolving
+//! netstage's batch layer: reading registry exports (CSV, CSV.gz, Parquet), resolving
 //! their columns, staging records in parallel with [`netstage_rules`] and
 //! writing the outputs atomically. The binary (`src/main.rs`) only parses
 //! flags and maps errors to exit codes.
@@ -12,8 +12,11 @@ pub mod explain;
 pub mod input;
 pub mod outdir;
 pub mod output;
+pub mod parquet_out;
+pub mod parquet_source;
 pub mod pipeline;
 pub mod schemas;
+pub mod source;
 pub mod stage_rows;
 pub mod summary;
 

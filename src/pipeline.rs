@@ -16,11 +16,11 @@ use rayon::prelude::*;
 
 use crate::batch::Batch;
 use crate::columns::ColumnOverrides;
-use crate::csv_source::CsvSource;
 use crate::error::RunError;
-use crate::input::{InputFormat, ReadTally};
 use crate::outdir::OutputDir;
 use crate::output::Layout;
+use crate::parquet_out::{ParquetOut, ParquetRows};
+use crate::source::Source;
 use crate::stage_rows::{InputContext, stage_rows};
 use crate::summary::{Counts, InputSummary, site_stage_table, summary_json};
 
@@ -99,24 +99,16 @@ pub fn total_input_bytes(inputs: &[String]) -> Option<u64> {
 /// Runs `netstage stage`.
 pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result<RunReport, RunError> {
     let started = Instant::now();
-    if cfg.output_format == OutputFormat::Parquet {
-        return Err(RunError::Internal(
-            "Parquet output is not available in this build".into(),
-        ));
-    }
     // Open every input first: a missing file or unusable header fails the run
     // before anything is written.
     let mut sources = Vec::with_capacity(cfg.inputs.len());
     for path in &cfg.inputs {
-        if InputFormat::of(path) == InputFormat::Parquet {
-            return Err(RunError::unusable(path, "Parquet input is not available in this build"));
-        }
-        sources.push(CsvSource::open(path, &cfg.overrides)?);
+        sources.push(Source::open(path, &cfg.overrides, cfg.keep_columns)?);
     }
     let layout = Layout {
         with_source: cfg.inputs.len() > 1,
         keep: if cfg.keep_columns {
-            sources[0].columns.unused.iter().map(|(_, h)| h.clone()).collect()
+            sources[0].columns().unused.iter().map(|(_, h)| h.clone()).collect()
         } else {
             Vec::new()
         },
@@ -127,20 +119,28 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         .map(|(i, s)| InputContext {
             index: i,
             source: cfg.inputs[i].clone(),
-            columns: s.columns.clone(),
+            columns: s.columns().clone(),
             keep: layout
                 .keep
                 .iter()
-                .map(|k| s.columns.unused.iter().find(|(_, h)| h == k).map(|(c, _)| *c))
+                .map(|k| s.columns().unused.iter().find(|(_, h)| h == k).map(|(c, _)| *c))
                 .collect(),
         })
         .collect();
-    let tallies: Vec<ReadTally> = sources.iter().map(|s| s.tally.clone()).collect();
+    let progress_counters: Vec<_> = sources.iter().map(Source::progress).collect();
 
     let mut out_dir = OutputDir::prepare(&cfg.out_dir)?;
-    let (stages_file, stages_path) = out_dir.create("stages.csv")?;
+    let stages = match cfg.output_format {
+        OutputFormat::Csv => {
+            let (file, path) = out_dir.create("stages.csv")?;
+            StagesOut::Csv(CsvOut::new(file, path, &layout)?)
+        }
+        OutputFormat::Parquet => {
+            let (file, path) = out_dir.create("stages.parquet")?;
+            StagesOut::Parquet(Box::new(ParquetOut::new(file, path, &layout)?))
+        }
+    };
     let (flagged_file, flagged_path) = out_dir.create("flagged.csv")?;
-    let stages = CsvOut::new(stages_file, stages_path, &layout)?;
     let flagged = CsvOut::new(flagged_file, flagged_path, &layout)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -182,6 +182,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
                         &cfg.options,
                         ctx,
                         &layout,
+                        cfg.output_format,
                         batch.first_row + (i * chunk) as u64,
                         rows,
                     )
@@ -193,7 +194,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         for o in outputs {
             rows_written += o.rows_written;
             counts.merge(o.counts);
-            buffers.push((o.stages, o.flagged));
+            buffers.push((o.stages, o.parquet, o.flagged));
         }
         if to_writer.send(buffers).is_err() {
             // The writer stopped on an error: report it.
@@ -202,7 +203,10 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
                 .err()
                 .unwrap_or_else(|| RunError::Internal("writer stopped".into())));
         }
-        progress(tallies.iter().map(ReadTally::bytes).sum(), counts.rows);
+        progress(
+            progress_counters.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
+            counts.rows,
+        );
         if let Some(max) = cfg.max_errors
             && counts.status(Status::Error) > max
         {
@@ -216,7 +220,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     check_stop(stop)?;
     let inputs = reader
         .join()
-        .map_err(|_| RunError::Internal("reader thread panicked".into()))?;
+        .map_err(|_| RunError::Internal("reader thread panicked".into()))??;
     if cfg.strict && counts.status(Status::Error) > 0 {
         return Err(too_many_errors(
             &counts,
@@ -267,16 +271,15 @@ fn too_many_errors(counts: &Counts, inputs: &[String], why: &str) -> RunError {
 
 type BatchResult = Result<Batch, RunError>;
 
+/// The reader thread; it returns the per-input summaries.
+type ReaderHandle = thread::JoinHandle<Result<Vec<InputSummary>, RunError>>;
+
 /// Starts the reader thread: it reads every input in order into recycled
 /// batches and returns the per-input summaries when done.
 fn spawn_reader(
-    mut sources: Vec<CsvSource>,
+    mut sources: Vec<Source>,
     stop: StopFlag,
-) -> (
-    Receiver<BatchResult>,
-    mpsc::Sender<Batch>,
-    thread::JoinHandle<Vec<InputSummary>>,
-) {
+) -> (Receiver<BatchResult>, mpsc::Sender<Batch>, ReaderHandle) {
     let (tx, rx) = sync_channel::<BatchResult>(CHANNEL_DEPTH);
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
     let handle = thread::spawn(move || {
@@ -301,36 +304,46 @@ fn spawn_reader(
                 }
             }
         }
-        sources
-            .iter()
-            .map(|s| InputSummary {
-                path: s.path().to_string(),
-                rows: s.rows(),
-                sha256: s.tally.sha256_hex(),
-            })
-            .collect()
+        drop(tx);
+        sources.iter_mut().map(Source::summary).collect()
     });
     (rx, recycle_tx, handle)
 }
 
-/// Formatted chunks for the writer: (stages bytes, flagged bytes) in order.
-type Buffers = Vec<(Vec<u8>, Vec<u8>)>;
+/// Formatted chunks for the writer, in order: (stages CSV bytes, stages
+/// Parquet rows, flagged CSV bytes).
+type Buffers = Vec<(Vec<u8>, Option<ParquetRows>, Vec<u8>)>;
 
-/// Starts the writer thread: it writes the formatted chunks in the order
-/// received, then flushes and syncs both files.
+/// The per-row output file.
+enum StagesOut {
+    Csv(CsvOut),
+    Parquet(Box<ParquetOut>),
+}
+
+/// Starts the writer thread: it writes the chunks in the order received,
+/// then finishes and syncs both files.
 fn spawn_writer(
-    mut stages: CsvOut,
+    mut stages: StagesOut,
     mut flagged: CsvOut,
 ) -> (mpsc::SyncSender<Buffers>, thread::JoinHandle<Result<(), RunError>>) {
     let (tx, rx) = sync_channel::<Buffers>(CHANNEL_DEPTH);
     let handle = thread::spawn(move || {
         for buffers in rx {
-            for (s, f) in buffers {
-                stages.write(&s)?;
+            for (csv, parquet, f) in buffers {
+                match (&mut stages, parquet) {
+                    (StagesOut::Csv(out), _) => out.write(&csv)?,
+                    (StagesOut::Parquet(out), Some(rows)) => out.write(rows)?,
+                    (StagesOut::Parquet(_), None) => {
+                        return Err(RunError::Internal("chunk without parquet rows".into()));
+                    }
+                }
                 flagged.write(&f)?;
             }
         }
-        stages.finish()?;
+        match stages {
+            StagesOut::Csv(out) => out.finish()?,
+            StagesOut::Parquet(out) => out.finish()?,
+        }
         flagged.finish()
     });
     (tx, handle)

@@ -8,6 +8,8 @@ use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, R
 
 use crate::columns::ColumnMap;
 use crate::output::{Layout, RowId, row_cells};
+use crate::parquet_out::ParquetRows;
+use crate::pipeline::OutputFormat;
 use crate::summary::Counts;
 
 /// What a worker needs to know about the input a record came from.
@@ -31,6 +33,8 @@ pub struct ChunkOutput {
     pub flagged: Vec<u8>,
     /// Counts of the chunk.
     pub counts: Counts,
+    /// The rows as columns, when the output is Parquet (then `stages` is empty).
+    pub parquet: Option<ParquetRows>,
     /// Rows formatted into `stages`.
     pub rows_written: u64,
 }
@@ -80,12 +84,19 @@ pub fn stage_rows(
     opts: &Options,
     ctx: &InputContext,
     layout: &Layout,
+    format: OutputFormat,
     first_row: u64,
     rows: &[ByteRecord],
 ) -> ChunkOutput {
-    let mut out = ChunkOutput {
-        stages: Vec::with_capacity(rows.len() * 160),
-        ..ChunkOutput::default()
+    let mut out = match format {
+        OutputFormat::Csv => ChunkOutput {
+            stages: Vec::with_capacity(rows.len() * 160),
+            ..ChunkOutput::default()
+        },
+        OutputFormat::Parquet => ChunkOutput {
+            parquet: Some(ParquetRows::new(layout, rows.len())),
+            ..ChunkOutput::default()
+        },
     };
     let (mut num, mut msgs) = (String::new(), String::new());
     for (i, raw) in rows.iter().enumerate() {
@@ -134,12 +145,22 @@ pub fn stage_rows(
             keep: &keep_refs,
         };
         let cells = row_cells(&id, &outcome, &mut num, &mut msgs);
-        let start = out.stages.len();
-        cells.write_to(&mut out.stages, layout, id.keep);
-        out.rows_written += 1;
-        if outcome.organ_general == Some(true) {
-            out.flagged.extend_from_slice(&out.stages[start..]);
+        match &mut out.parquet {
+            Some(p) => {
+                p.push(row, &cells, layout, id.keep);
+                if outcome.organ_general == Some(true) {
+                    cells.write_to(&mut out.flagged, layout, id.keep);
+                }
+            }
+            None => {
+                let start = out.stages.len();
+                cells.write_to(&mut out.stages, layout, id.keep);
+                if outcome.organ_general == Some(true) {
+                    out.flagged.extend_from_slice(&out.stages[start..]);
+                }
+            }
         }
+        out.rows_written += 1;
         out.counts.add(ctx.index, row, &outcome);
     }
     out

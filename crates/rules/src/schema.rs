@@ -167,7 +167,11 @@ impl Schema {
     /// The schema of a dense index, if it is one netstage emits.
     pub fn from_index(i: u8) -> Option<Schema> {
         let chapter = *Chapter::ALL.get(i as usize / 2)?;
-        let edition = if i.is_multiple_of(2) { Edition::Eighth } else { Edition::V9 };
+        let edition = if i.is_multiple_of(2) {
+            Edition::Eighth
+        } else {
+            Edition::V9
+        };
         let s = Schema { chapter, edition };
         (Schema::new(chapter, edition) == s).then_some(s)
     }
