@@ -37,6 +37,9 @@ pub struct ParquetSource {
     pub columns: ColumnMap,
     /// For each projected batch column, its index in `headers`.
     projected: Vec<usize>,
+    /// Per header column: zero-pad integer values to this width (NAACCR
+    /// `leftZero` items whose zeros an integer column lost; at most 8), 0 = as is.
+    pad: Vec<usize>,
     rows: u64,
     total_rows: u64,
     size: u64,
@@ -83,6 +86,13 @@ impl ParquetSource {
                 ));
             }
         }
+        // Tumor record number (items 60/380) is 2 digits, zero-padded.
+        let mut pad = vec![0; headers.len()];
+        for &i in columns.columns(netstage_rules::Field::TumorRecord) {
+            if builder.schema().field(i).data_type().is_integer() {
+                pad[i] = 2;
+            }
+        }
         let total_rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
         let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
         let reader = builder
@@ -99,6 +109,7 @@ impl ParquetSource {
             headers,
             columns,
             projected: wanted,
+            pad,
             rows: 0,
             total_rows,
             size,
@@ -167,8 +178,14 @@ impl ParquetSource {
             for r in start..start + take {
                 let rec = batch.next_slot();
                 rec.clear();
-                for t in &texts {
+                for (t, &width) in texts.iter().zip(&self.pad) {
                     match t {
+                        Some(t) if width > 0 && !t.get(r).is_empty() && t.get(r).len() < width => {
+                            let v = t.get(r);
+                            let mut padded = [b'0'; 8];
+                            padded[width - v.len()..width].copy_from_slice(v);
+                            rec.push_field(&padded[..width]);
+                        }
                         Some(t) => rec.push_field(t.get(r)),
                         None => rec.push_field(b""),
                     }

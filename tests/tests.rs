@@ -5,4 +5,5 @@ mod util;
 
 mod cli;
 mod golden_outputs;
+mod parquet;
 mod pipeline;
