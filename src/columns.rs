@@ -189,6 +189,8 @@ impl ColumnOverrides {
 pub struct ColumnMap {
     /// Column indices per field, in priority order (first non-blank wins).
     sources: Vec<Vec<usize>>,
+    /// The fields that have at least one column.
+    present: Vec<Field>,
     /// True when size_mm comes from the NAACCR coded column (item 756).
     pub size_coded: bool,
     /// Columns no field uses: (index, header).
@@ -259,12 +261,22 @@ impl ColumnMap {
                 ),
             ));
         }
+        let present = Field::ALL
+            .into_iter()
+            .filter(|f| !sources[*f as usize].is_empty())
+            .collect();
         Ok(ColumnMap {
             sources,
+            present,
             size_coded,
             unused,
             width: headers.len(),
         })
+    }
+
+    /// The fields that have at least one column, in contract order.
+    pub fn fields(&self) -> &[Field] {
+        &self.present
     }
 
     /// Every column some field reads, in no particular order.

@@ -79,10 +79,26 @@ fn stage(s: Option<StageCode>) -> &'static str {
     s.map_or("", StageCode::code)
 }
 
+/// Appends `v` in decimal without the formatting machinery (hot path).
+fn push_decimal(s: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Digits are ASCII.
+    s.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+}
+
 /// Formats one row. `num` and `msgs` are scratch buffers reused across rows.
 pub fn row_cells<'s>(id: &RowId<'s>, out: &'s Outcome<'_>, num: &'s mut String, msgs: &'s mut String) -> RowCells<'s> {
     num.clear();
-    let _ = write!(num, "{}", id.row);
+    push_decimal(num, id.row);
     msgs.clear();
     let _ = write!(msgs, "{}", out.messages);
     RowCells {
@@ -136,7 +152,11 @@ impl<'s> RowCells<'s> {
                 buf.push(b',');
             }
             first = false;
-            write_cell(buf, cell);
+            if FIXED_TEXT[i] {
+                buf.extend_from_slice(cell.as_bytes());
+            } else {
+                write_cell(buf, cell);
+            }
         }
         for k in keep {
             buf.push(b',');
@@ -150,6 +170,17 @@ impl<'s> RowCells<'s> {
         &self.cells
     }
 }
+
+/// Cells made only of netstage's own vocabulary (codes, names, numbers), which
+/// never need quoting; the others (input values, messages) are checked.
+const FIXED_TEXT: [bool; 24] = {
+    let mut fixed = [true; 24];
+    fixed[1] = false; // source
+    fixed[2] = false; // record_id
+    fixed[3] = false; // tumor_record
+    fixed[23] = false; // messages
+    fixed
+};
 
 /// Writes one CSV cell, quoted when it holds a separator, quote or line break.
 pub fn write_cell(buf: &mut Vec<u8>, cell: &str) {
@@ -188,6 +219,15 @@ mod tests {
         assert_eq!(h[1], "source");
         assert_eq!(h.last().unwrap(), "sex");
         assert_eq!(COLUMNS.len(), 24);
+    }
+
+    #[test]
+    fn row_numbers_in_decimal() {
+        for v in [0u64, 7, 10, 16_384, u64::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
     }
 
     #[test]

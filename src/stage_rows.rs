@@ -110,7 +110,7 @@ pub fn stage_rows(
             format!("has {} fields, the header has {}", raw.len(), ctx.columns.width)
         };
         let outcome: Outcome<'_> = if well_formed {
-            for field in Field::ALL {
+            for &field in ctx.columns.fields() {
                 match field_value(raw, &ctx.columns, field) {
                     Value::Text(s) => {
                         record.set(field, s);

@@ -144,7 +144,13 @@ impl<'a> Record<'a> {
 
     /// Sets one field's text (trimmed; SEER*Stat's `Blank(s)` reads as blank).
     pub fn set(&mut self, field: Field, value: &'a str) -> &mut Self {
-        let v = value.trim();
+        // ASCII trimming first (fast); Unicode spaces (NBSP from spreadsheets) too.
+        let v = value.trim_ascii();
+        let v = if v.bytes().next().is_some_and(|b| b >= 0x80) || v.bytes().next_back().is_some_and(|b| b >= 0x80) {
+            v.trim()
+        } else {
+            v
+        };
         self.values[field as usize] = if v.eq_ignore_ascii_case("blank(s)") { "" } else { v };
         self
     }
@@ -190,6 +196,8 @@ mod tests {
         let mut r = Record::new();
         r.set(Field::PrimarySite, " C250 ").set_not_utf8(Field::Histology);
         assert_eq!(r.get(Field::PrimarySite), "C250");
+        r.set(Field::Extent, "\u{a0}submucosa\u{a0}");
+        assert_eq!(r.get(Field::Extent), "submucosa");
         assert!(r.is_not_utf8(Field::Histology));
         assert!(!r.is_blank(Field::Histology));
         assert!(r.is_blank(Field::Year));
