@@ -8,8 +8,11 @@ use netstage_rules::{Field, Options, Record, RuleSet};
 const GOLDEN: &str = include_str!("../tests/golden/routing_sweep.csv");
 const EXAMPLES: &str = include_str!("../tests/golden/worked_examples.csv");
 
-/// Owned rows of a golden file: (field, value) pairs plus size_coded.
-fn rows(text: &str) -> Vec<(Vec<(Field, String)>, bool, String)> {
+/// One golden case: (field, value) pairs, size_coded, expected schema.
+type Case = (Vec<(Field, String)>, bool, String);
+
+/// Owned rows of a golden file.
+fn rows(text: &str) -> Vec<Case> {
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let headers = rdr.headers().unwrap().clone();
     rdr.records()
