@@ -274,6 +274,28 @@ impl ColumnMap {
         })
     }
 
+    /// The same map over a projection of the columns: `kept` lists the
+    /// original indices (ascending) that records will carry, in order.
+    /// Unused columns outside the projection are dropped.
+    pub fn project(&self, kept: &[usize]) -> ColumnMap {
+        let pos = |i: usize| kept.binary_search(&i).ok();
+        ColumnMap {
+            sources: self
+                .sources
+                .iter()
+                .map(|cols| cols.iter().filter_map(|&i| pos(i)).collect())
+                .collect(),
+            present: self.present.clone(),
+            size_coded: self.size_coded,
+            unused: self
+                .unused
+                .iter()
+                .filter_map(|(i, h)| pos(*i).map(|p| (p, h.clone())))
+                .collect(),
+            width: kept.len(),
+        }
+    }
+
     /// The fields that have at least one column, in contract order.
     pub fn fields(&self) -> &[Field] {
         &self.present
@@ -400,6 +422,16 @@ mod tests {
         .unwrap();
         assert_eq!(m.columns(Field::PrimarySite), &[1, 0]);
         assert_eq!(m.columns(Field::Histology), &[3, 2]);
+    }
+
+    #[test]
+    fn projection_renumbers_columns() {
+        let m = map(&["sex", "site", "age", "histology", "note"]).unwrap();
+        let p = m.project(&[1, 3, 4]);
+        assert_eq!(p.columns(Field::PrimarySite), &[0]);
+        assert_eq!(p.columns(Field::Histology), &[1]);
+        assert_eq!(p.unused, vec![(2, "note".to_string())]);
+        assert_eq!(p.width, 3);
     }
 
     #[test]

@@ -31,13 +31,10 @@ use crate::error::RunError;
 pub struct ParquetSource {
     path: String,
     reader: ParquetRecordBatchReader,
-    /// Column names (top-level fields).
-    pub headers: Vec<String>,
-    /// Resolved columns.
+    /// Resolved columns, numbered within the projection (records carry only
+    /// the projected columns, in file order).
     pub columns: ColumnMap,
-    /// For each projected batch column, its index in `headers`.
-    projected: Vec<usize>,
-    /// Per header column: zero-pad integer values to this width (NAACCR
+    /// Per projected column: zero-pad integer values to this width (NAACCR
     /// `leftZero` items whose zeros an integer column lost; at most 8), 0 = as is.
     pad: Vec<usize>,
     rows: u64,
@@ -93,6 +90,9 @@ impl ParquetSource {
                 pad[i] = 2;
             }
         }
+        // Records carry only the projected columns.
+        let pad: Vec<usize> = wanted.iter().map(|&i| pad[i]).collect();
+        let columns = columns.project(&wanted);
         let total_rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
         let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
         let reader = builder
@@ -106,9 +106,7 @@ impl ParquetSource {
         Ok(ParquetSource {
             path: path.to_string(),
             reader,
-            headers,
             columns,
-            projected: wanted,
             pad,
             rows: 0,
             total_rows,
@@ -157,8 +155,6 @@ impl ParquetSource {
     pub fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
         batch.clear();
         batch.first_row = self.rows + 1;
-        let width = self.headers.len();
-        let mut texts: Vec<Option<TextColumn>> = Vec::new();
         while batch.len < max {
             let (rb, start) = match self.pending.take() {
                 Some(p) => p,
@@ -168,26 +164,24 @@ impl ParquetSource {
                     None => break,
                 },
             };
-            texts.clear();
-            texts.resize_with(width, || None);
-            for (k, col) in rb.columns().iter().enumerate() {
-                let i = self.projected[k];
-                texts[i] = Some(TextColumn::from_array(col).map_err(|e| corrupt(&self.path, e))?);
-            }
+            let texts = rb
+                .columns()
+                .iter()
+                .map(TextColumn::from_array)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| corrupt(&self.path, e))?;
             let take = (rb.num_rows() - start).min(max - batch.len);
             for r in start..start + take {
                 let rec = batch.next_slot();
                 rec.clear();
                 for (t, &width) in texts.iter().zip(&self.pad) {
-                    match t {
-                        Some(t) if width > 0 && !t.get(r).is_empty() && t.get(r).len() < width => {
-                            let v = t.get(r);
-                            let mut padded = [b'0'; 8];
-                            padded[width - v.len()..width].copy_from_slice(v);
-                            rec.push_field(&padded[..width]);
-                        }
-                        Some(t) => rec.push_field(t.get(r)),
-                        None => rec.push_field(b""),
+                    let v = t.get(r);
+                    if width > 0 && !v.is_empty() && v.len() < width {
+                        let mut padded = [b'0'; 8];
+                        padded[width - v.len()..width].copy_from_slice(v);
+                        rec.push_field(&padded[..width]);
+                    } else {
+                        rec.push_field(v);
                     }
                 }
                 batch.len += 1;
@@ -232,24 +226,44 @@ fn supported(dt: &DataType) -> bool {
     }
 }
 
-/// One column of a record batch as text: one byte string per row (empty for null).
-struct TextColumn {
-    data: Vec<u8>,
-    ends: Vec<usize>,
+/// One column of a record batch as text: one byte string per row (empty for
+/// null). String arrays are read in place; other types are converted.
+enum TextColumn<'a> {
+    Utf8(&'a arrow_array::StringArray),
+    LargeUtf8(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+    Owned { data: Vec<u8>, ends: Vec<usize> },
 }
 
-impl TextColumn {
+impl<'a> TextColumn<'a> {
     fn get(&self, row: usize) -> &[u8] {
-        let start = if row == 0 { 0 } else { self.ends[row - 1] };
-        &self.data[start..self.ends[row]]
+        match self {
+            TextColumn::Utf8(a) => text_of(*a, row),
+            TextColumn::LargeUtf8(a) => text_of(*a, row),
+            TextColumn::View(a) => {
+                if a.is_null(row) {
+                    b""
+                } else {
+                    a.value(row).as_bytes()
+                }
+            }
+            TextColumn::Owned { data, ends } => {
+                let start = if row == 0 { 0 } else { ends[row - 1] };
+                &data[start..ends[row]]
+            }
+        }
     }
 
-    fn from_array(a: &ArrayRef) -> Result<TextColumn, String> {
+    fn from_array(a: &'a ArrayRef) -> Result<TextColumn<'a>, String> {
+        match a.data_type() {
+            DataType::Utf8 => return Ok(TextColumn::Utf8(a.as_string::<i32>())),
+            DataType::LargeUtf8 => return Ok(TextColumn::LargeUtf8(a.as_string::<i64>())),
+            DataType::Utf8View => return Ok(TextColumn::View(a.as_string_view())),
+            _ => {}
+        }
         let n = a.len();
-        let mut t = TextColumn {
-            data: Vec::with_capacity(n * 4),
-            ends: Vec::with_capacity(n),
-        };
+        let mut data: Vec<u8> = Vec::with_capacity(n * 4);
+        let mut ends: Vec<usize> = Vec::with_capacity(n);
         let mut s = String::new();
         macro_rules! each {
             ($arr:expr, |$v:ident| $body:expr) => {{
@@ -259,7 +273,7 @@ impl TextColumn {
                         let $v = arr.value(r);
                         $body;
                     }
-                    t.ends.push(t.data.len());
+                    ends.push(data.len());
                 }
             }};
         }
@@ -268,16 +282,13 @@ impl TextColumn {
                 each!(a.as_primitive::<$ty>(), |v| {
                     s.clear();
                     let _ = write!(s, "{v}");
-                    t.data.extend_from_slice(s.as_bytes());
+                    data.extend_from_slice(s.as_bytes());
                 })
             };
         }
         match a.data_type() {
-            DataType::Null => (0..n).for_each(|_| t.ends.push(0)),
-            DataType::Utf8 => each!(a.as_string::<i32>(), |v| t.data.extend_from_slice(v.as_bytes())),
-            DataType::LargeUtf8 => each!(a.as_string::<i64>(), |v| t.data.extend_from_slice(v.as_bytes())),
-            DataType::Utf8View => each!(a.as_string_view(), |v| t.data.extend_from_slice(v.as_bytes())),
-            DataType::Boolean => each!(a.as_boolean(), |v| t.data.extend_from_slice(if v {
+            DataType::Null => (0..n).for_each(|_| ends.push(0)),
+            DataType::Boolean => each!(a.as_boolean(), |v| data.extend_from_slice(if v {
                 b"true"
             } else {
                 b"false"
@@ -291,33 +302,30 @@ impl TextColumn {
             DataType::UInt32 => ints!(UInt32Type),
             DataType::UInt64 => ints!(UInt64Type),
             DataType::Float16 => each!(a.as_primitive::<Float16Type>(), |v| push_float(
-                &mut t.data,
+                &mut data,
                 &mut s,
                 f64::from(v)
             )),
             DataType::Float32 => each!(a.as_primitive::<Float32Type>(), |v| push_float(
-                &mut t.data,
+                &mut data,
                 &mut s,
                 f64::from(v)
             )),
-            DataType::Float64 => each!(a.as_primitive::<Float64Type>(), |v| push_float(&mut t.data, &mut s, v)),
+            DataType::Float64 => each!(a.as_primitive::<Float64Type>(), |v| push_float(&mut data, &mut s, v)),
             DataType::Decimal128(_, scale) => {
                 let scale = *scale;
                 each!(a.as_primitive::<Decimal128Type>(), |v| push_decimal(
-                    &mut t.data,
-                    &mut s,
-                    v,
-                    scale
+                    &mut data, &mut s, v, scale
                 ))
             }
             DataType::Date32 => each!(a.as_primitive::<Date32Type>(), |v| push_date(
-                &mut t.data,
+                &mut data,
                 &mut s,
                 i64::from(v)
             )),
             DataType::Date64 => {
                 each!(a.as_primitive::<Date64Type>(), |v| push_date(
-                    &mut t.data,
+                    &mut data,
                     &mut s,
                     v.div_euclid(86_400_000)
                 ))
@@ -332,23 +340,23 @@ impl TextColumn {
                 match unit {
                     TimeUnit::Second => {
                         each!(a.as_primitive::<TimestampSecondType>(), |v| push_date(
-                            &mut t.data,
+                            &mut data,
                             &mut s,
                             v.div_euclid(per_day)
                         ))
                     }
                     TimeUnit::Millisecond => each!(a.as_primitive::<TimestampMillisecondType>(), |v| push_date(
-                        &mut t.data,
+                        &mut data,
                         &mut s,
                         v.div_euclid(per_day)
                     )),
                     TimeUnit::Microsecond => each!(a.as_primitive::<TimestampMicrosecondType>(), |v| push_date(
-                        &mut t.data,
+                        &mut data,
                         &mut s,
                         v.div_euclid(per_day)
                     )),
                     TimeUnit::Nanosecond => each!(a.as_primitive::<TimestampNanosecondType>(), |v| push_date(
-                        &mut t.data,
+                        &mut data,
                         &mut s,
                         v.div_euclid(per_day)
                     )),
@@ -359,18 +367,24 @@ impl TextColumn {
                     .as_any_dictionary_opt()
                     .ok_or("dictionary column without dictionary array")?;
                 let values = TextColumn::from_array(dict.values())?;
+                let n_values = dict.values().len();
                 let keys = dict.normalized_keys();
                 for (r, k) in keys.iter().enumerate() {
-                    if !a.is_null(r) && *k < values.ends.len() {
-                        t.data.extend_from_slice(values.get(*k));
+                    if !a.is_null(r) && *k < n_values {
+                        data.extend_from_slice(values.get(*k));
                     }
-                    t.ends.push(t.data.len());
+                    ends.push(data.len());
                 }
             }
             other => return Err(format!("unsupported column type {other}")),
         }
-        Ok(t)
+        Ok(TextColumn::Owned { data, ends })
     }
+}
+
+/// The bytes of a string array's row (empty for null).
+fn text_of<O: arrow_array::OffsetSizeTrait>(a: &arrow_array::GenericStringArray<O>, row: usize) -> &[u8] {
+    if a.is_null(row) { b"" } else { a.value(row).as_bytes() }
 }
 
 /// `5.0` -> `5`; other values in Rust's shortest round-trip form.
