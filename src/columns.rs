@@ -73,8 +73,9 @@ fn strip_seerstat(header: &str) -> (&str, bool) {
     let mut h = header.trim();
     let mut labeled = false;
     loop {
-        let lower_ends =
-            |s: &str, suffix: &str| s.len() >= suffix.len() && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+        let lower_ends = |s: &str, suffix: &str| {
+            s.len() >= suffix.len() && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        };
         if lower_ends(h, "- labeled") {
             h = h[..h.len() - "- labeled".len()].trim_end();
             labeled = true;
@@ -371,6 +372,8 @@ mod tests {
         assert_eq!(field_of("T"), Some(Field::T));
         assert_eq!(field_of("cT"), Some(Field::ClinT));
         assert_eq!(field_of("sex"), None);
+        assert_eq!(field_of("é labeled"), None);
+        assert_eq!(field_of("ééééé - labeled"), None);
         assert_eq!(field_of("9999"), None);
     }
 

@@ -348,7 +348,11 @@ fn report_error(e: &RunError) {
 
 /// On SIGINT or SIGTERM: stop, remove every temporary output, exit 128 + signal.
 fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::consts::{SIGINT, SIGTERM, SIGXFSZ};
+    // A file-size limit (`ulimit -f`) must fail the write (exit 74), not kill
+    // the process: with a handler installed, the write returns EFBIG.
+    signal_hook::flag::register(SIGXFSZ, Arc::new(std::sync::atomic::AtomicBool::new(false)))
+        .context("cannot install the SIGXFSZ handler")?;
     let mut signals =
         signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot install signal handlers")?;
     let stop = Arc::clone(stop);

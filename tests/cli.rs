@@ -333,3 +333,34 @@ fn schemas_lists_every_chapter() {
         assert!(s.contains(name), "missing {name} in\n{s}");
     }
 }
+
+/// A write that fails mid-run (here: a file-size limit, as on a full disk)
+/// exits 74, leaves no partial outputs and keeps the earlier ones.
+#[test]
+fn write_failure_exits_74_and_keeps_earlier_outputs() {
+    let d = Dir::new();
+    let input = sample("registry_export.csv");
+    netstage(
+        &["stage", &sample("naaccr_xml_ids.csv"), "-o", &d.out(), "--quiet"],
+        None,
+    )
+    .expect_code(0);
+    let before = d.read("out/stages.csv");
+    let bin = env!("CARGO_BIN_EXE_netstage");
+    // 64 blocks of 512 bytes: far less than the 420 kB stages.csv.
+    let script = format!("ulimit -f 64 && exec '{bin}' stage '{input}' -o '{}' --quiet", d.out());
+    let out = std::process::Command::new("sh").args(["-c", &script]).output().unwrap();
+    assert_eq!(out.status.code(), Some(74), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("I/O error"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(d.read("out/stages.csv"), before);
+    let mut names: Vec<String> = std::fs::read_dir(d.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["flagged.csv", "stages.csv", "summary.csv", "summary.json"]);
+}

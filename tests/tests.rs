@@ -5,5 +5,8 @@ mod util;
 
 mod cli;
 mod golden_outputs;
+mod hostile;
 mod parquet;
 mod pipeline;
+mod privacy;
+mod properties;

@@ -20,6 +20,9 @@ impl Histology {
         let s = text.trim();
         // SEER*Stat label: `8240/3: Carcinoid tumor, NOS`.
         let s = s.split_once(':').map_or(s, |(a, _)| a.trim_end());
+        if !s.is_ascii() {
+            return None;
+        }
         let (code, behavior) = match s.split_once('/') {
             Some((c, b)) => (c.trim(), Some(b.trim())),
             None if s.len() == 5 => (&s[..4], Some(&s[4..])),
@@ -134,6 +137,7 @@ mod tests {
             ("8240/3", Some(3)),
             ("82403", Some(3)),
             ("8240/3: Carcinoid tumor, NOS", Some(3)),
+            ("8240/3: Tumeur carcinoïde", Some(3)),
             (" 8240 / 2 ", Some(2)),
         ] {
             let v = Histology::parse(s).unwrap();

@@ -273,14 +273,20 @@ impl fmt::Display for Message<'_> {
 }
 
 /// Writes `value` cut to [`QUOTE_LIMIT`] characters, with control characters
-/// escaped so a message always stays on one line.
+/// escaped (a message stays on one line) and a `;` that a space follows
+/// written `\u{3b}` (the messages column always splits on `"; "`).
 pub fn write_quoted(f: &mut impl fmt::Write, value: &str) -> fmt::Result {
-    for (i, c) in value.chars().enumerate() {
+    let mut chars = value.chars().peekable();
+    let mut i = 0;
+    while let Some(c) = chars.next() {
         if i == QUOTE_LIMIT {
             return f.write_str("...");
         }
+        i += 1;
         if c.is_control() {
             write!(f, "{}", c.escape_default())?;
+        } else if c == ';' && chars.peek().is_some_and(|n| n.is_whitespace()) {
+            f.write_str("\\u{3b}")?;
         } else {
             f.write_char(c)?;
         }
@@ -372,6 +378,10 @@ mod tests {
         );
         let m = Message::value(Code::ET, Field::PathT, "a\nb", "is not a readable T category");
         assert_eq!(m.to_string(), "E_T: path_t 'a\\nb' is not a readable T category");
+        let m = Message::value(Code::EMetastasis, Field::Metastasis, "none; liver", "mixes");
+        assert_eq!(m.to_string(), "E_METASTASIS: metastasis 'none\\u{3b} liver' mixes");
+        let m = Message::value(Code::EMetastasis, Field::Metastasis, "none;liver", "mixes");
+        assert_eq!(m.to_string(), "E_METASTASIS: metastasis 'none;liver' mixes");
     }
 
     #[test]

@@ -18,6 +18,9 @@ impl Year {
         if s.is_empty() || s == "9999" || s == "99999999" {
             return Some(Year::Unknown);
         }
+        if !s.is_ascii() {
+            return None;
+        }
         let (y, m, d) = if s.contains('-') {
             let mut parts = s.split('-');
             let y = parts.next()?;

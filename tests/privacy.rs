@@ -1,0 +1,40 @@
+//! Privacy: messages and log lines never print a whole input record, nor any
+//! value of a column the engine does not read (records are health data).
+
+use crate::util::{Dir, netstage};
+
+#[test]
+fn no_output_or_log_line_carries_unread_values_or_whole_records() {
+    let d = Dir::new();
+    // Unread columns hold markers; read columns hold bad values so that every
+    // kind of message is produced.
+    let header =
+        "record_id,primary_site,histology,year,path_t,path_n,size_mm,nodes_positive,patient_name,ssn,address\n";
+    let rows = [
+        "r1,C162,82x0,2021,pT1,pN0,,,SECRET-NAME-1,SECRET-SSN-1,SECRET ADDRESS 1",
+        "r2,C162,8240,2021,pT9,pN0,abc,93,SECRET-NAME-2,SECRET-SSN-2,\"SECRET, ADDRESS 2\"",
+        "r3,C2X0,8240,20X1,pT1,pN0,,,SECRET-NAME-3,SECRET-SSN-3,SECRET ADDRESS 3",
+        "r4,C162,8240,2021,pT1,pN0,,,SECRET-NAME-4,SECRET-SSN-4",
+        "r5,C162,8240,2021,pT1,pN0,,,SECRET-NAME-5,SECRET-SSN-5,SECRET ADDRESS 5,SECRET EXTRA",
+    ];
+    let body = format!("{header}{}\n", rows.join("\n"));
+    let f = d.write("phi.csv", &body);
+    for args in [vec!["--strict"], vec!["--max-errors", "1"], vec![]] {
+        let out = d.out();
+        let mut a = vec!["stage", f.as_str(), "-o", out.as_str()];
+        a.extend(args.iter().copied());
+        let run = netstage(&a, None);
+        let mut texts = vec![run.stdout(), run.stderr()];
+        if run.code() == 0 {
+            for file in ["stages.csv", "flagged.csv", "summary.csv", "summary.json"] {
+                texts.push(d.read(&format!("out/{file}")));
+            }
+        }
+        for text in &texts {
+            assert!(!text.contains("SECRET"), "an unread value leaked:\n{text}");
+            for row in &rows {
+                assert!(!text.contains(row), "a whole record leaked:\n{text}");
+            }
+        }
+    }
+}
