@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use csv::ByteRecord;
-use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, RuleSet};
+use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, RuleSet, Status};
 
 use crate::columns::ColumnMap;
 use crate::output::{Layout, RowId, row_cells};
@@ -88,7 +88,7 @@ pub fn stage_rows(
     first_row: u64,
     rows: &[ByteRecord],
 ) -> ChunkOutput {
-    let mut out = match format {
+    let out = match format {
         OutputFormat::Csv => ChunkOutput {
             stages: Vec::with_capacity(rows.len() * 160),
             ..ChunkOutput::default()
@@ -98,35 +98,60 @@ pub fn stage_rows(
             ..ChunkOutput::default()
         },
     };
-    let (mut num, mut msgs) = (String::new(), String::new());
+    let mut w = ChunkWriter {
+        out,
+        ctx,
+        layout,
+        num: String::new(),
+        msgs: String::new(),
+    };
+    // One outcome for every well-formed row: its message list is reused.
+    let mut staged: Outcome<'_> = Outcome::blank(Status::Error);
     for (i, raw) in rows.iter().enumerate() {
         let row = first_row + i as u64;
-        let well_formed = raw.len() == ctx.columns.width;
-        let mut record = Record::new();
-        record.size_coded = ctx.columns.size_coded;
-        let shape = if well_formed {
-            String::new()
-        } else {
-            format!("has {} fields, the header has {}", raw.len(), ctx.columns.width)
-        };
-        let outcome: Outcome<'_> = if well_formed {
-            for &field in ctx.columns.fields() {
-                match field_value(raw, &ctx.columns, field) {
-                    Value::Text(s) => {
-                        record.set(field, s);
-                    }
-                    Value::NotUtf8 => {
-                        record.set_not_utf8(field);
-                    }
-                }
-            }
-            rules.stage(&record, opts)
-        } else {
+        if raw.len() != ctx.columns.width {
+            let shape = format!("has {} fields, the header has {}", raw.len(), ctx.columns.width);
             let mut m = Messages::default();
             m.push(Message::new(Code::ERecord, "record").plain(&shape));
-            Outcome::unreadable(m)
-        };
-        let (record_id, tumor_record) = if well_formed {
+            let unreadable = Outcome::unreadable(m);
+            // A record of the wrong shape: its fields cannot be trusted, so
+            // nothing of it is copied.
+            w.emit(row, raw, false, &unreadable);
+            continue;
+        }
+        let mut record = Record::new();
+        record.size_coded = ctx.columns.size_coded;
+        for &field in ctx.columns.fields() {
+            match field_value(raw, &ctx.columns, field) {
+                Value::Text(s) => {
+                    record.set(field, s);
+                }
+                Value::NotUtf8 => {
+                    record.set_not_utf8(field);
+                }
+            }
+        }
+        rules.stage_to(&record, opts, &mut staged);
+        w.emit(row, raw, true, &staged);
+    }
+    w.out
+}
+
+/// Formats staged rows into a chunk output, with reused scratch buffers.
+struct ChunkWriter<'c> {
+    out: ChunkOutput,
+    ctx: &'c InputContext,
+    layout: &'c Layout,
+    num: String,
+    msgs: String,
+}
+
+impl ChunkWriter<'_> {
+    /// Formats one staged row and counts it. `copy_ids`: copy record_id and
+    /// tumor_record from the record.
+    fn emit(&mut self, row: u64, raw: &ByteRecord, copy_ids: bool, outcome: &Outcome<'_>) {
+        let (ctx, layout, out) = (self.ctx, self.layout, &mut self.out);
+        let (record_id, tumor_record) = if copy_ids {
             (
                 copied(raw, &ctx.columns, Field::RecordId),
                 copied(raw, &ctx.columns, Field::TumorRecord),
@@ -144,7 +169,7 @@ pub fn stage_rows(
             tumor_record: &tumor_record,
             keep: &keep_refs,
         };
-        let cells = row_cells(&id, &outcome, &mut num, &mut msgs);
+        let cells = row_cells(&id, outcome, &mut self.num, &mut self.msgs);
         match &mut out.parquet {
             Some(p) => {
                 p.push(row, &cells, layout, id.keep);
@@ -161,7 +186,6 @@ pub fn stage_rows(
             }
         }
         out.rows_written += 1;
-        out.counts.add(ctx.index, row, &outcome);
+        out.counts.add(ctx.index, row, outcome);
     }
-    out
 }

@@ -94,11 +94,24 @@ impl RuleSet {
     /// Stages one record, reporting each step of the derivation to `trace`.
     pub fn stage_traced<'a>(&self, rec: &Record<'a>, opts: &Options, trace: &mut impl Trace) -> Outcome<'a> {
         let mut out = Outcome::blank(Status::Error);
-        let mut msgs = Messages::default();
-        let status = self.stage_into(rec, opts, trace, &mut out, &mut msgs);
+        self.stage_to_traced(rec, opts, &mut out, trace);
+        out
+    }
+
+    /// Stages one record into `out`, reusing its message list: a batch that
+    /// keeps one `Outcome` for all its rows allocates nothing per row.
+    pub fn stage_to<'a>(&self, rec: &Record<'a>, opts: &Options, out: &mut Outcome<'a>) {
+        self.stage_to_traced(rec, opts, out, &mut ());
+    }
+
+    fn stage_to_traced<'a>(&self, rec: &Record<'a>, opts: &Options, out: &mut Outcome<'a>, trace: &mut impl Trace) {
+        let mut msgs = std::mem::take(&mut out.messages);
+        msgs.clear();
+        *out = Outcome::blank(Status::Error);
+        let status = self.stage_into(rec, opts, trace, out, &mut msgs);
         if msgs.has_error() {
             // An error row keeps only site_group, differentiation and messages (§8).
-            out = Outcome {
+            *out = Outcome {
                 site_group: out.site_group,
                 differentiation: out.differentiation,
                 ..Outcome::blank(Status::Error)
@@ -107,12 +120,11 @@ impl RuleSet {
         } else {
             out.status = status;
             if matches!(status, Status::Staged | Status::UnknownStage | Status::NotApplicable) {
-                recorded_stage(rec, &mut out, &mut msgs, trace);
+                recorded_stage(rec, out, &mut msgs, trace);
             }
             trace.step(format_args!("Status: {}.", status.name()));
         }
         out.messages = msgs;
-        out
     }
 
     /// Fills `out` and returns the status the row has unless an `E_` message was pushed.

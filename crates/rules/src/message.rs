@@ -294,41 +294,37 @@ pub fn write_quoted(f: &mut impl fmt::Write, value: &str) -> fmt::Result {
     Ok(())
 }
 
-const INLINE: usize = 6;
-
-/// The messages of one row, in the order found. Up to six live inline; more
-/// spill to the heap, so the common row allocates nothing.
+/// The messages of one row, in the order found. Reuse one list across rows
+/// ([`crate::RuleSet::stage_to`]) and, once it has grown, staging allocates nothing.
 #[derive(Clone, Debug, Default)]
 pub struct Messages<'a> {
-    inline: [Option<Message<'a>>; INLINE],
-    len: usize,
-    spill: Vec<Message<'a>>,
+    list: Vec<Message<'a>>,
 }
 
 impl<'a> Messages<'a> {
     /// Appends a message.
     pub fn push(&mut self, m: Message<'a>) {
-        if self.len < INLINE {
-            self.inline[self.len] = Some(m);
-        } else {
-            self.spill.push(m);
-        }
-        self.len += 1;
+        self.list.push(m);
+    }
+
+    /// Removes every message, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.list.clear();
     }
 
     /// Number of messages.
     pub fn len(&self) -> usize {
-        self.len
+        self.list.len()
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.list.is_empty()
     }
 
     /// The messages in order.
     pub fn iter(&self) -> impl Iterator<Item = &Message<'a>> {
-        self.inline.iter().flatten().chain(self.spill.iter())
+        self.list.iter()
     }
 
     /// True when any message is an `E_` code.
@@ -385,7 +381,7 @@ mod tests {
     }
 
     #[test]
-    fn messages_spill_past_inline_capacity_in_order() {
+    fn messages_keep_their_order() {
         let mut ms = Messages::default();
         for _ in 0..4 {
             ms.push(Message::new(Code::WPm0, "a"));
