@@ -58,7 +58,7 @@ impl Histology {
 
     /// Differentiation class from the code alone (io-contract §8).
     pub fn differentiation(self) -> Differentiation {
-        if self.in_ranges(WELL) {
+        if self.in_ranges(H_NET) || self.0 == H_8272 {
             Differentiation::Well
         } else if self.in_ranges(POOR) {
             Differentiation::Poor
@@ -75,16 +75,17 @@ impl Histology {
     }
 }
 
-/// H_NET plus 8272 (io-contract §8 `well`).
-const WELL: &[(u16, u16)] = &[
+/// H_NET: the well-differentiated NET histologies (staging-rules §2.1).
+pub const H_NET: &[(u16, u16)] = &[
     (8150, 8153),
     (8155, 8156),
     (8158, 8158),
     (8240, 8242),
     (8249, 8249),
     (8683, 8683),
-    (8272, 8272),
 ];
+/// Also `well` in the output (io-contract §8), routed apart (staging-rules U7).
+pub const H_8272: u16 = 8272;
 /// NEC, large cell, small cell (io-contract §8 `poor`).
 const POOR: &[(u16, u16)] = &[(8013, 8013), (8041, 8045), (8246, 8246)];
 /// MiNEN, MANEC, goblet cell, adenocarcinoid (io-contract §8 `mixed`).

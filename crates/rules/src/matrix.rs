@@ -11,18 +11,6 @@ use crate::stage::StageCode;
 /// The matrix file, embedded at build time.
 pub const STAGE_MATRICES_CSV: &str = include_str!("../tables/stage-matrices.csv");
 
-/// Chapters that have a matrix: the seven NET chapters and lung.
-pub const MATRIX_CHAPTERS: [Chapter; 8] = [
-    Chapter::NetStomach,
-    Chapter::NetDuodenum,
-    Chapter::NetAmpulla,
-    Chapter::NetJejunumIleum,
-    Chapter::NetAppendix,
-    Chapter::NetColonRectum,
-    Chapter::NetPancreas,
-    Chapter::Lung,
-];
-
 const NT: usize = T_NAMES.len();
 const NN: usize = N_NAMES.len();
 const NM: usize = M_NAMES.len();
@@ -150,7 +138,7 @@ impl Matrices {
             if schema.edition.code() != f[1] {
                 return Err(err(format!("edition {:?} does not match schema {}", f[1], f[0])));
             }
-            if !MATRIX_CHAPTERS.contains(&schema.chapter) {
+            if !schema.chapter.is_staged_by_netstage() {
                 return Err(err(format!("schema {} has no matrix in netstage", f[0])));
             }
             let t = Category::from_name(Part::T, f[2]).ok_or_else(|| err(format!("unknown T {:?}", f[2])))?;
@@ -176,7 +164,8 @@ impl Matrices {
             table.has_m |= 1 << m.index;
         }
         // Every schema with a matrix must be complete: T x N x M over its categories.
-        for chapter in MATRIX_CHAPTERS {
+        // The chapters netstage stages (NET and lung) have a matrix each.
+        for chapter in Chapter::ALL.into_iter().filter(|c| c.is_staged_by_netstage()) {
             for edition in [Edition::Eighth, Edition::V9] {
                 let schema = Schema::new(chapter, edition);
                 let table = tables.iter().find(|m| m.schema == schema).ok_or_else(|| MatrixError {

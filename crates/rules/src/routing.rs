@@ -3,7 +3,7 @@
 //!
 //! The tables below are written to read like the spec's tables.
 
-use crate::histology::{Differentiation, Histology};
+use crate::histology::{Differentiation, H_8272, H_NET, Histology};
 use crate::schema::{Chapter, Edition, Schema};
 use crate::site::{Site, SiteGroup};
 use crate::year::Year;
@@ -83,17 +83,6 @@ const CHAPTER_BY_SITE_GROUP: &[(SiteGroup, Chapter, Chapter)] = &[
     (SiteGroup::ColonRectum,  Chapter::NetColonRectum,  Chapter::ColonRectum),
     (SiteGroup::Pancreas,     Chapter::NetPancreas,     Chapter::Pancreas),
     (SiteGroup::Lung,         Chapter::Lung,            Chapter::Lung),
-];
-
-/// H_NET: histologies routed to the NET chapters (staging-rules §2.1). 8272 is
-/// handled apart: NET pancreas in Version 9 only (UNCERTAIN U7).
-const H_NET: &[(u16, u16)] = &[
-    (8150, 8153),
-    (8155, 8156),
-    (8158, 8158),
-    (8240, 8242),
-    (8249, 8249),
-    (8683, 8683),
 ];
 
 /// One row of the AJCC-ID tables (staging-rules §2.4): the histologies a
@@ -186,7 +175,7 @@ pub struct Routed {
 pub fn route(site: Site, histology: Histology, year: Year, choice: EditionChoice) -> Route {
     let group = SiteGroup::of(site);
     let Some(&(_, net_chapter, general_chapter)) = CHAPTER_BY_SITE_GROUP.iter().find(|(g, _, _)| *g == group) else {
-        return if histology.is_neuroendocrine() && histology.0 != 8272 {
+        return if histology.is_neuroendocrine() && histology.0 != H_8272 {
             Route::SiteNotStaged
         } else {
             Route::NotNeuroendocrine
@@ -194,8 +183,8 @@ pub fn route(site: Site, histology: Histology, year: Year, choice: EditionChoice
     };
     let chapter = match histology.differentiation() {
         Differentiation::Unknown => return Route::NotNeuroendocrine,
-        // 8272: NET pancreas V9 only; exocrine pancreas in the 8th; elsewhere not a NET.
-        Differentiation::Well if histology.0 == 8272 => {
+        // 8272: NET pancreas V9 only (UNCERTAIN U7); exocrine pancreas in the 8th; elsewhere not a NET.
+        Differentiation::Well if histology.0 == H_8272 => {
             if group != SiteGroup::Pancreas {
                 return Route::NotNeuroendocrine;
             }
@@ -217,7 +206,7 @@ pub fn route(site: Site, histology: Histology, year: Year, choice: EditionChoice
     Route::Chapter(Routed {
         schema,
         staged_pair,
-        uncertain_histology: histology.0 == 8272 && chapter == Chapter::NetPancreas,
+        uncertain_histology: histology.0 == H_8272 && chapter == Chapter::NetPancreas,
     })
 }
 
