@@ -147,8 +147,9 @@ struct ChunkWriter<'c> {
 }
 
 impl ChunkWriter<'_> {
-    /// Formats one staged row and counts it. `copy_ids`: copy record_id and
-    /// tumor_record from the record.
+    /// Formats one staged row and counts it. `copy_ids`: copy record_id,
+    /// tumor_record and the `--keep-columns` values from the record (false for
+    /// a record of the wrong shape, whose fields cannot be trusted).
     fn emit(&mut self, row: u64, raw: &ByteRecord, copy_ids: bool, outcome: &Outcome<'_>) {
         let (ctx, layout, out) = (self.ctx, self.layout, &mut self.out);
         let (record_id, tumor_record) = if copy_ids {
@@ -159,8 +160,18 @@ impl ChunkWriter<'_> {
         } else {
             (Cow::Borrowed(""), Cow::Borrowed(""))
         };
-        // Empty (no allocation) unless --keep-columns.
-        let keep: Vec<Cow<'_, str>> = ctx.keep.iter().map(|c| lossy(c.and_then(|i| raw.get(i)))).collect();
+        // Empty (no allocation) unless --keep-columns; nothing of a malformed record.
+        let keep: Vec<Cow<'_, str>> = ctx
+            .keep
+            .iter()
+            .map(|c| {
+                if copy_ids {
+                    lossy(c.and_then(|i| raw.get(i)))
+                } else {
+                    Cow::Borrowed("")
+                }
+            })
+            .collect();
         let keep_refs: Vec<&str> = keep.iter().map(|c| c.as_ref()).collect();
         let id = RowId {
             row,
@@ -173,14 +184,14 @@ impl ChunkWriter<'_> {
         match &mut out.parquet {
             Some(p) => {
                 p.push(row, &cells, layout, id.keep);
-                if outcome.organ_general == Some(true) {
+                if outcome.flagged {
                     cells.write_to(&mut out.flagged, layout, id.keep);
                 }
             }
             None => {
                 let start = out.stages.len();
                 cells.write_to(&mut out.stages, layout, id.keep);
-                if outcome.organ_general == Some(true) {
+                if outcome.flagged {
                     out.flagged.extend_from_slice(&out.stages[start..]);
                 }
             }

@@ -364,3 +364,42 @@ fn write_failure_exits_74_and_keeps_earlier_outputs() {
     names.sort();
     assert_eq!(names, vec!["flagged.csv", "stages.csv", "summary.csv", "summary.json"]);
 }
+
+/// flagged.csv lists every row whose tumor belongs to an organ-general chapter
+/// (GI carcinomas, all lung NETs), error rows included.
+#[test]
+fn flagged_lists_organ_general_tumors_including_their_error_rows() {
+    let d = Dir::new();
+    let body = "record_id,site,histology,behavior,year,t,n,m\n\
+                L1,C341,8240,3,2021,T9,N0,M0\n\
+                L2,C162,8240,3,2021,T1,N0,M0\n\
+                L3,C341,8240,3,2021,T1,N0,M0\n\
+                L4,C182,8246,3,2021,T1,N0,M0\n\
+                L5,C162,8246,3,20x1,,,\n\
+                L6,C162,82x6,3,2021,,,\n";
+    let f = d.write("f.csv", body);
+    netstage(&["stage", &f, "-o", &d.out()], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert_eq!(
+        column(&stages, "status"),
+        vec!["error", "staged", "staged", "needs_general_staging", "error", "error"]
+    );
+    assert_eq!(
+        column(&d.read("out/flagged.csv"), "record_id"),
+        vec!["L1", "L3", "L4", "L5"]
+    );
+}
+
+#[test]
+fn nothing_of_a_malformed_record_is_copied() {
+    let d = Dir::new();
+    let f = d.write(
+        "k.csv",
+        "record_id,sex,site,histology,year,t,n\nk1,F1,C162,8240,2021,T1,N0\nk2,F2,C162,8240,2021,T1\n",
+    );
+    netstage(&["stage", &f, "-o", &d.out(), "--keep-columns"], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert_eq!(column(&stages, "record_id"), vec!["k1", ""]);
+    assert_eq!(column(&stages, "sex"), vec!["F1", ""]);
+    assert_eq!(column(&stages, "site_group"), vec!["stomach", ""]);
+}

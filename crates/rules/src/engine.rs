@@ -16,7 +16,7 @@ use crate::message::{Code, Message, Messages};
 use crate::outcome::{Basis, Outcome, Status};
 use crate::record::{Field, Record};
 use crate::routing::{EditionChoice, Route, route};
-use crate::schema::{Chapter, Schema};
+use crate::schema::{Chapter, Edition, Schema};
 use crate::site::{Site, SiteGroup};
 use crate::stage::StageCode;
 use crate::year::Year;
@@ -114,6 +114,7 @@ impl RuleSet {
             *out = Outcome {
                 site_group: out.site_group,
                 differentiation: out.differentiation,
+                flagged: out.flagged,
                 ..Outcome::blank(Status::Error)
             };
             trace.step(format_args!("Status: error (a value could not be used; see messages)."));
@@ -209,6 +210,9 @@ impl RuleSet {
             }
             r => r,
         };
+        if let Route::Chapter(r) = routed {
+            out.flagged = r.schema.chapter.is_organ_general();
+        }
         match year_text {
             None => {
                 text(rec, Field::Year, msgs);
@@ -253,7 +257,10 @@ impl RuleSet {
         if year == Some(Year::Unknown) {
             msgs.push(Message::new(
                 Code::WYearUnknown,
-                "year of diagnosis unknown: Version 9 schema assumed",
+                match schema.edition {
+                    Edition::V9 => "year of diagnosis unknown: Version 9 schema assumed",
+                    Edition::Eighth => "year of diagnosis unknown: 8th edition used",
+                },
             ));
             trace.step(format_args!(
                 "Year unknown: the registry tables choose Version 9 where it exists."
@@ -312,10 +319,7 @@ impl RuleSet {
         let Some(matrix) = self.matrices.get(schema) else {
             return Status::Error;
         };
-        if schema.chapter.is_net()
-            && hist.histology.differentiation() == Differentiation::Well
-            && is_grade_c_or_d(rec.get(Field::Grade))
-        {
+        if hist.histology.differentiation() == Differentiation::Well && is_grade_c_or_d(rec.get(Field::Grade)) {
             msgs.push(Message::value(
                 Code::WGradeConflict,
                 Field::Grade,
@@ -561,7 +565,10 @@ fn stage_tnm<'a>(
         *path.slot(part) = read_category(rec, pf, part, matrix, msgs, &mut multiple).map(|(c, _)| c);
         *clin.slot(part) = read_category(rec, cf, part, matrix, msgs, &mut multiple).map(|(c, _)| c);
         if let Some((cat, prefix)) = read_category(rec, gf, part, matrix, msgs, &mut multiple) {
-            let (basis, specific) = if prefix.is_pathological() {
+            // A generic `pM0` is read as cM0 (io-contract §2.1), so it joins
+            // the clinical basis (§10).
+            let read_as_clinical = part == Part::M && cat.name() == "M0";
+            let (basis, specific) = if prefix.is_pathological() && !read_as_clinical {
                 (&mut path, pf)
             } else {
                 (&mut clin, cf)

@@ -192,7 +192,11 @@ fn t_rank(t: &str) -> u8 {
 /// T from the deepest extent level and the size (staging-rules §13.1):
 /// at level 1 (or blank extent) size decides, unknown size -> TX; a deeper
 /// level decides whatever the size, but a larger size can still raise T.
+/// The NAACCR code `998` gives TX whatever the extent (io-contract §11).
 pub fn facts_t(chapter: Chapter, level: Option<Level>, size: Option<Size>) -> &'static str {
+    if size == Some(Size::Descriptive) {
+        return "TX";
+    }
     let by_size = size.and_then(|s| size_t(chapter, s));
     let by_level = match level {
         None | Some(Level::Size) => return by_size.unwrap_or("TX"),
@@ -451,6 +455,11 @@ mod tests {
         assert_eq!(facts_t(st, Some(Level::Size), Some(Size::NoMass)), "T0");
         assert_eq!(facts_t(st, Some(Level::T3), Some(Size::NoMass)), "T3");
         assert_eq!(facts_t(st, Some(Level::Size), Some(Size::Descriptive)), "TX");
+        assert_eq!(facts_t(st, Some(Level::T4), Some(Size::Descriptive)), "TX");
+        assert_eq!(
+            facts_t(Chapter::NetPancreas, Some(Level::T3), Some(Size::Descriptive)),
+            "TX"
+        );
         let ap = Chapter::NetAppendix;
         assert_eq!(facts_t(ap, Some(Level::T3), Some(Size::Mm(15))), "T3");
         assert_eq!(facts_t(ap, Some(Level::Size), Some(Size::Mm(45))), "T3");

@@ -104,6 +104,10 @@ pub struct Outcome<'a> {
     pub recorded_agrees: Option<bool>,
     /// Warnings, errors and not-applicable reasons, in the order found.
     pub messages: Messages<'a>,
+    /// True when the tumor belongs to an organ-general chapter (GI
+    /// carcinomas, lung): the rows of `flagged.csv`. Unlike `organ_general`
+    /// it is also set on `error` rows whose site and histology route there.
+    pub flagged: bool,
 }
 
 impl<'a> Outcome<'a> {
@@ -127,6 +131,7 @@ impl<'a> Outcome<'a> {
             recorded_stage: None,
             recorded_agrees: None,
             messages: Messages::default(),
+            flagged: false,
         }
     }
 
