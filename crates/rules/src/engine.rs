@@ -847,31 +847,68 @@ fn facts_basis<'a>(rec: &Record<'a>, schema: Schema, msgs: &mut Messages<'a>, tr
         ));
     }
     if trace.enabled() {
-        trace.step(format_args!(
-            "Facts: size {}, deepest extent {}, nodes {}{} -> {t} {n} {m}.",
-            match size.map(|s| s.size) {
-                Some(Size::Mm(v)) => format!("{v} mm"),
-                Some(Size::NoMass) => "0 (no mass)".into(),
-                Some(Size::Microscopic) => "microscopic focus".into(),
-                Some(Size::Descriptive) => "998 (descriptive)".into(),
-                Some(Size::Unknown) | None => "unknown".into(),
-            },
-            match level {
-                None => "blank",
-                Some(Level::Size) => "level 1 (size decides)",
-                Some(Level::T2) => "T2 level",
-                Some(Level::T3) => "T3 level",
-                Some(Level::T4) => "T4 level",
-            },
-            if nodes_text.is_empty() { "blank" } else { nodes_text },
-            match mass {
-                Some(v) => format!(", mesenteric mass {v} mm"),
-                None => String::new(),
-            }
-        ));
+        trace_facts(
+            trace,
+            schema,
+            size.map(|s| s.size),
+            level,
+            extent_text,
+            (nodes_text, mass, mets_text),
+            (t, n, m),
+        );
     }
     let c = |p, name| Category::from_name(p, name).expect("facts produce known categories");
     Some((c(Part::T, t), c(Part::N, n), c(Part::M, m)))
+}
+
+/// Explains the facts basis rule by rule (for `netstage explain`).
+fn trace_facts(
+    trace: &mut impl Trace,
+    schema: Schema,
+    size: Option<Size>,
+    level: Option<Level>,
+    extent: &str,
+    (nodes, mass, mets): (&str, Option<u32>, &str),
+    (t, n, m): (&str, &str, &str),
+) {
+    let size_text = match size {
+        Some(Size::Mm(v)) => format!("{v} mm"),
+        Some(Size::NoMass) => "0 (no mass found)".into(),
+        Some(Size::Microscopic) => "990 (microscopic focus, the smallest size category)".into(),
+        Some(Size::Descriptive) => "998 (site-specific descriptive code)".into(),
+        Some(Size::Unknown) => "999 (unknown)".into(),
+        None => "blank".into(),
+    };
+    let why_t = match (size, level) {
+        (Some(Size::Descriptive), _) => "size code 998 gives TX in a NET chapter".to_string(),
+        (_, None) if extent.is_empty() => format!("extent blank: T from size alone ({size_text})"),
+        (_, Some(Level::Size) | None) => format!("extent '{extent}' is level 1, so size decides ({size_text})"),
+        (_, Some(l)) => format!(
+            "deepest extent token in '{extent}' gives {} whatever the size; size {size_text} can only raise it",
+            match l {
+                Level::T2 => "T2",
+                Level::T3 => "T3",
+                _ => "T4",
+            }
+        ),
+    };
+    trace.step(format_args!("Facts T ({}): {why_t} -> {t}.", schema.name()));
+    let why_n = match (nodes, mass) {
+        (_, Some(v)) if v > 20 && schema.chapter == Chapter::NetJejunumIleum => {
+            format!("mesenteric mass {v} mm is over 20 mm")
+        }
+        ("", _) => "nodes_positive blank: nodes not assessed".to_string(),
+        (v, _) => format!("nodes_positive '{v}'"),
+    };
+    trace.step(format_args!("Facts N: {why_n} -> {n}."));
+    let why_m = if mets.is_empty() {
+        "metastasis blank: M0 assumed".to_string()
+    } else {
+        format!("metastasis '{mets}'")
+    };
+    trace.step(format_args!(
+        "Facts M: {why_m} -> {m} (liver only M1a, extrahepatic only M1b, both M1c)."
+    ));
 }
 
 /// Normalises the recorded stage and compares it with the headline (§13).
