@@ -316,9 +316,12 @@ impl RuleSet {
         }
 
         // 4. T, N, M from each basis, then the stage group.
-        let Some(matrix) = self.matrices.get(schema) else {
-            return Status::Error;
-        };
+        // Matrices::parse refuses a rule set in which a chapter netstage
+        // stages has no matrix, so this lookup cannot fail.
+        let matrix = self
+            .matrices
+            .get(schema)
+            .expect("every chapter netstage stages has a matrix (checked when the rules compile)");
         if hist.histology.differentiation() == Differentiation::Well && is_grade_c_or_d(rec.get(Field::Grade)) {
             msgs.push(Message::value(
                 Code::WGradeConflict,
