@@ -4,6 +4,7 @@
 mod util;
 
 mod cli;
+mod fuzz_regressions;
 mod golden_outputs;
 mod hostile;
 mod parquet;
