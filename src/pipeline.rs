@@ -145,13 +145,14 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
+        .thread_name(|i| format!("netstage-stage-{i}"))
         .build()
         .map_err(|e| RunError::Internal(format!("thread pool: {e}")))?;
     let threads = pool.current_num_threads();
     let rules = RuleSet::standard();
 
-    let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop));
-    let (to_writer, writer) = spawn_writer(stages, flagged);
+    let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop))?;
+    let (to_writer, writer) = spawn_writer(stages, flagged)?;
     let mut counts = Counts::default();
     let mut rows_written = 0;
     loop {
@@ -274,15 +275,18 @@ type BatchResult = Result<Batch, RunError>;
 /// The reader thread; it returns the per-input summaries.
 type ReaderHandle = thread::JoinHandle<Result<Vec<InputSummary>, RunError>>;
 
+/// The writer thread.
+type WriterHandle = thread::JoinHandle<Result<(), RunError>>;
+
 /// Starts the reader thread: it reads every input in order into recycled
 /// batches and returns the per-input summaries when done.
 fn spawn_reader(
     mut sources: Vec<Source>,
     stop: StopFlag,
-) -> (Receiver<BatchResult>, mpsc::Sender<Batch>, ReaderHandle) {
+) -> Result<(Receiver<BatchResult>, mpsc::Sender<Batch>, ReaderHandle), RunError> {
     let (tx, rx) = sync_channel::<BatchResult>(CHANNEL_DEPTH);
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
-    let handle = thread::spawn(move || {
+    let handle = thread::Builder::new().name("netstage-reader".into()).spawn(move || {
         'inputs: for (idx, src) in sources.iter_mut().enumerate() {
             loop {
                 if stop.load(Ordering::SeqCst) != 0 {
@@ -307,7 +311,8 @@ fn spawn_reader(
         drop(tx);
         sources.iter_mut().map(Source::summary).collect()
     });
-    (rx, recycle_tx, handle)
+    let handle = handle.map_err(|e| RunError::Internal(format!("cannot start the reader thread: {e}")))?;
+    Ok((rx, recycle_tx, handle))
 }
 
 /// Formatted chunks for the writer, in order: (stages CSV bytes, stages
@@ -325,9 +330,9 @@ enum StagesOut {
 fn spawn_writer(
     mut stages: StagesOut,
     mut flagged: CsvOut,
-) -> (mpsc::SyncSender<Buffers>, thread::JoinHandle<Result<(), RunError>>) {
+) -> Result<(mpsc::SyncSender<Buffers>, WriterHandle), RunError> {
     let (tx, rx) = sync_channel::<Buffers>(CHANNEL_DEPTH);
-    let handle = thread::spawn(move || {
+    let handle = thread::Builder::new().name("netstage-writer".into()).spawn(move || {
         for buffers in rx {
             for (csv, parquet, f) in buffers {
                 match (&mut stages, parquet) {
@@ -346,10 +351,11 @@ fn spawn_writer(
         }
         flagged.finish()
     });
-    (tx, handle)
+    let handle = handle.map_err(|e| RunError::Internal(format!("cannot start the writer thread: {e}")))?;
+    Ok((tx, handle))
 }
 
-fn join_writer(writer: thread::JoinHandle<Result<(), RunError>>) -> Result<(), RunError> {
+fn join_writer(writer: WriterHandle) -> Result<(), RunError> {
     writer
         .join()
         .map_err(|_| RunError::Internal("writer thread panicked".into()))?

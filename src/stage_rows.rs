@@ -62,6 +62,15 @@ fn field_value<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Va
 
 /// Blank, or SEER*Stat's `Blank(s)`.
 fn is_blank(bytes: &[u8]) -> bool {
+    // Fast path: a value that starts and ends with a visible character and
+    // is not 8 bytes long is neither blank nor `Blank(s)`.
+    match (bytes.first(), bytes.last()) {
+        (None, _) | (_, None) => return true,
+        (Some(a), Some(z)) if !a.is_ascii_whitespace() && !z.is_ascii_whitespace() && bytes.len() != 8 => {
+            return false;
+        }
+        _ => {}
+    }
     let b = bytes.trim_ascii();
     b.is_empty() || b.eq_ignore_ascii_case(b"blank(s)")
 }
@@ -198,5 +207,20 @@ impl ChunkWriter<'_> {
         }
         out.rows_written += 1;
         out.counts.add(ctx.index, row, outcome);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_blank;
+
+    #[test]
+    fn blank_values() {
+        for b in [&b""[..], b" ", b"\t \r", b"Blank(s)", b"blank(s)", b" BLANK(S) "] {
+            assert!(is_blank(b), "{:?}", String::from_utf8_lossy(b));
+        }
+        for b in [&b"x"[..], b" x ", b"Blank(s)x", b"12345678", b"C250"] {
+            assert!(!is_blank(b), "{:?}", String::from_utf8_lossy(b));
+        }
     }
 }

@@ -254,7 +254,8 @@ impl<'a> Message<'a> {
 
 impl fmt::Display for Message<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:", self.code)?;
+        f.write_str(self.code.as_str())?;
+        f.write_str(":")?;
         for p in self.pieces() {
             f.write_str(" ")?;
             match p {
