@@ -1,8 +1,6 @@
 //! The output row of `stages.csv` / `flagged.csv` (io-contract §3): column
 //! order and the text of every cell.
 
-use std::fmt::Write as _;
-
 use netstage_rules::{Basis, Differentiation, Outcome, SiteGroup, StageCode};
 
 /// The contract's output columns, in order (`source` only with several inputs).
@@ -100,7 +98,7 @@ pub fn row_cells<'s>(id: &RowId<'s>, out: &'s Outcome<'_>, num: &'s mut String, 
     num.clear();
     push_decimal(num, id.row);
     msgs.clear();
-    let _ = write!(msgs, "{}", out.messages);
+    out.messages.write_to(msgs);
     RowCells {
         cells: [
             num.as_str(),

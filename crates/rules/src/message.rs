@@ -339,6 +339,33 @@ impl<'a> Messages<'a> {
     }
 }
 
+impl Messages<'_> {
+    /// Appends the `CODE: text; CODE: text` form to `out` (what `Display`
+    /// writes), without the formatting machinery: the hot path of every row.
+    pub fn write_to(&self, out: &mut String) {
+        for (i, m) in self.list.iter().enumerate() {
+            if i > 0 {
+                out.push_str("; ");
+            }
+            out.push_str(m.code.as_str());
+            out.push(':');
+            for p in m.pieces() {
+                out.push(' ');
+                match p {
+                    Piece::Text(t) => out.push_str(t),
+                    Piece::Plain(t) => out.push_str(t),
+                    Piece::Field(f) => out.push_str(f.name()),
+                    Piece::Quoted(v) => {
+                        out.push('\'');
+                        let _ = write_quoted(out, v);
+                        out.push('\'');
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl fmt::Display for Messages<'_> {
     /// `CODE: text; CODE: text`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -397,6 +424,26 @@ mod tests {
         assert_eq!(codes[7], Code::ESize);
         assert!(ms.has_error());
         assert!(ms.contains(Code::WPm0));
+    }
+
+    #[test]
+    fn write_to_equals_display() {
+        let mut ms = Messages::default();
+        ms.push(Message::value(
+            Code::ET,
+            Field::PathT,
+            "p;T 9\n",
+            "is not a readable T category",
+        ));
+        ms.push(
+            Message::new(Code::WPm0, "x")
+                .field(Field::PathM)
+                .plain("y")
+                .quoted("z; w"),
+        );
+        let mut s = String::new();
+        ms.write_to(&mut s);
+        assert_eq!(s, ms.to_string());
     }
 
     #[test]

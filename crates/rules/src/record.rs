@@ -144,6 +144,16 @@ impl<'a> Record<'a> {
 
     /// Sets one field's text (trimmed; SEER*Stat's `Blank(s)` reads as blank).
     pub fn set(&mut self, field: Field, value: &'a str) -> &mut Self {
+        // Fast path: nothing to trim and not `Blank(s)` (8 bytes).
+        let b = value.as_bytes();
+        if let (Some(first), Some(last)) = (b.first(), b.last())
+            && first.is_ascii_graphic()
+            && last.is_ascii_graphic()
+            && b.len() != 8
+        {
+            self.values[field as usize] = value;
+            return self;
+        }
         // ASCII trimming first (fast); Unicode spaces (NBSP from spreadsheets) too.
         let v = value.trim_ascii();
         let v = if v.bytes().next().is_some_and(|b| b >= 0x80) || v.bytes().next_back().is_some_and(|b| b >= 0x80) {
