@@ -311,15 +311,6 @@ impl ColumnMap {
     pub fn columns(&self, field: Field) -> &[usize] {
         &self.sources[field as usize]
     }
-
-    /// Every field with at least one column, with the header it was resolved
-    /// from, for `--verbose`-style reporting and tests.
-    pub fn resolved<'h>(&self, headers: &'h [String]) -> Vec<(Field, &'h str)> {
-        Field::ALL
-            .into_iter()
-            .flat_map(|f| self.columns(f).iter().map(move |&i| (f, headers[i].as_str())))
-            .collect()
-    }
 }
 
 #[cfg(test)]

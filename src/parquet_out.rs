@@ -132,11 +132,6 @@ impl ParquetOut {
         Ok(ParquetOut { path, schema, writer })
     }
 
-    /// The file's schema.
-    pub fn schema(&self) -> &SchemaRef {
-        &self.schema
-    }
-
     /// Writes one chunk.
     pub fn write(&mut self, rows: ParquetRows) -> Result<(), RunError> {
         let batch = rows.finish(&self.schema)?;

@@ -127,11 +127,6 @@ impl ParquetSource {
         self.rows
     }
 
-    /// Size in bytes.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
     /// Bytes read so far, estimated from the rows read.
     pub fn progress(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.progress)

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use netstage_rules::extent::{Level, vocabulary};
 use netstage_rules::routing::{chapter_sites, staged_histologies};
 use netstage_rules::{Chapter, Schema};
 
@@ -77,5 +78,26 @@ pub fn schemas_table() -> String {
          (not_applicable). The edition follows the diagnosis year: GI NET 8th 2018-2023, V9 2024+; \
          appendix carcinoma V9 2023+; lung V9 2025+.\n",
     );
+    out.push_str("\nExtent tokens of the facts basis (staging-rules §13.1; the deepest one counts):\n");
+    for chapter in netstage_rules::Chapter::ALL.into_iter().filter(|c| c.is_net()) {
+        let mut line = format!("  {:<18}", Schema::new(chapter, netstage_rules::Edition::Eighth).name());
+        for (label, level) in [
+            ("size decides", Level::Size),
+            ("T2", Level::T2),
+            ("T3", Level::T3),
+            ("T4", Level::T4),
+        ] {
+            let tokens: Vec<&str> = vocabulary(chapter)
+                .into_iter()
+                .filter(|(_, l)| *l == level)
+                .map(|(t, _)| t)
+                .collect();
+            if !tokens.is_empty() {
+                let _ = write!(line, " {label}: {};", tokens.join(", "));
+            }
+        }
+        out.push_str(line.trim_end_matches(';'));
+        out.push('\n');
+    }
     out
 }

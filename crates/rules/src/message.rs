@@ -238,14 +238,6 @@ impl<'a> Message<'a> {
         self.push(Piece::Quoted(value))
     }
 
-    /// The first field the message names, if any.
-    pub fn first_field(&self) -> Option<Field> {
-        self.pieces.iter().flatten().find_map(|p| match p {
-            Piece::Field(f) => Some(*f),
-            _ => None,
-        })
-    }
-
     /// The pieces in order.
     pub fn pieces(&self) -> impl Iterator<Item = &Piece<'a>> {
         self.pieces.iter().flatten()
