@@ -243,7 +243,25 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cli.command {
+    // A bug must not print record values (a panic message can quote the text
+    // it failed on) and must exit 70, not 101.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!("netstage: internal error{at}; no outputs written. Please report this bug.");
+    }));
+    match std::panic::catch_unwind(move || run_command(cli.command)) {
+        Ok(code) => code,
+        Err(_) => {
+            netstage::outdir::remove_pending_files();
+            ExitCode::from(EXIT_SOFTWARE)
+        }
+    }
+}
+
+fn run_command(command: Command) -> ExitCode {
+    match command {
         Command::Stage(args) => stage(args),
         Command::Explain(args) => {
             let opts = Options {
