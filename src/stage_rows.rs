@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use csv::ByteRecord;
+use netstage_rules::record::is_blank_value;
 use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, RuleSet, Status};
 
 use crate::columns::ColumnMap;
@@ -49,7 +50,7 @@ enum Value<'a> {
 fn field_value<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Value<'a> {
     for &i in columns.columns(field) {
         let Some(bytes) = rec.get(i) else { continue };
-        if is_blank(bytes) {
+        if is_blank_value(bytes) {
             continue;
         }
         return match std::str::from_utf8(bytes) {
@@ -60,21 +61,6 @@ fn field_value<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Va
     Value::Text("")
 }
 
-/// Blank, or SEER*Stat's `Blank(s)`.
-fn is_blank(bytes: &[u8]) -> bool {
-    // Fast path: a value that starts and ends with a visible character and
-    // is not 8 bytes long is neither blank nor `Blank(s)`.
-    match (bytes.first(), bytes.last()) {
-        (None, _) | (_, None) => return true,
-        (Some(a), Some(z)) if !a.is_ascii_whitespace() && !z.is_ascii_whitespace() && bytes.len() != 8 => {
-            return false;
-        }
-        _ => {}
-    }
-    let b = bytes.trim_ascii();
-    b.is_empty() || b.eq_ignore_ascii_case(b"blank(s)")
-}
-
 fn lossy(bytes: Option<&[u8]>) -> Cow<'_, str> {
     bytes.map_or(Cow::Borrowed(""), String::from_utf8_lossy)
 }
@@ -83,7 +69,7 @@ fn copied<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Cow<'a,
     let col = columns
         .columns(field)
         .iter()
-        .find(|&&i| rec.get(i).is_some_and(|b| !is_blank(b)));
+        .find(|&&i| rec.get(i).is_some_and(|b| !is_blank_value(b)));
     lossy(col.and_then(|&i| rec.get(i)))
 }
 
@@ -207,20 +193,5 @@ impl ChunkWriter<'_> {
         }
         out.rows_written += 1;
         out.counts.add(ctx.index, row, outcome);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_blank;
-
-    #[test]
-    fn blank_values() {
-        for b in [&b""[..], b" ", b"\t \r", b"Blank(s)", b"blank(s)", b" BLANK(S) "] {
-            assert!(is_blank(b), "{:?}", String::from_utf8_lossy(b));
-        }
-        for b in [&b"x"[..], b" x ", b"Blank(s)x", b"12345678", b"C250"] {
-            assert!(!is_blank(b), "{:?}", String::from_utf8_lossy(b));
-        }
     }
 }

@@ -125,6 +125,28 @@ impl Field {
     }
 }
 
+/// SEER*Stat's marker for a blank cell, compared case-insensitively.
+const SEER_BLANK: &[u8] = b"blank(s)";
+
+/// True for a value [`Record::set`] stores as blank: empty, ASCII white space,
+/// or SEER*Stat's `Blank(s)`. On raw bytes, for readers choosing among the
+/// columns of a field (the first non-blank one wins).
+pub fn is_blank_value(bytes: &[u8]) -> bool {
+    // Fast path: a value that starts and ends with a visible character and
+    // is not as long as `Blank(s)` is neither.
+    match (bytes.first(), bytes.last()) {
+        (None, _) | (_, None) => return true,
+        (Some(a), Some(z))
+            if !a.is_ascii_whitespace() && !z.is_ascii_whitespace() && bytes.len() != SEER_BLANK.len() =>
+        {
+            return false;
+        }
+        _ => {}
+    }
+    let b = bytes.trim_ascii();
+    b.is_empty() || b.eq_ignore_ascii_case(SEER_BLANK)
+}
+
 /// One tumor record: a text value per field (blank when absent) plus facts
 /// about how the values were read. Borrowed, so building one allocates nothing.
 #[derive(Clone, Debug, Default)]
@@ -149,7 +171,7 @@ impl<'a> Record<'a> {
         if let (Some(first), Some(last)) = (b.first(), b.last())
             && first.is_ascii_graphic()
             && last.is_ascii_graphic()
-            && b.len() != 8
+            && b.len() != SEER_BLANK.len()
         {
             self.values[field as usize] = value;
             return self;
@@ -161,7 +183,11 @@ impl<'a> Record<'a> {
         } else {
             v
         };
-        self.values[field as usize] = if v.eq_ignore_ascii_case("blank(s)") { "" } else { v };
+        self.values[field as usize] = if v.as_bytes().eq_ignore_ascii_case(SEER_BLANK) {
+            ""
+        } else {
+            v
+        };
         self
     }
 
@@ -198,6 +224,16 @@ mod tests {
         for (i, f) in Field::ALL.iter().enumerate() {
             assert_eq!(*f as usize, i);
             assert_eq!(Field::from_name(f.name()), Some(*f));
+        }
+    }
+
+    #[test]
+    fn blank_values() {
+        for b in [&b""[..], b" ", b"\t \r", b"Blank(s)", b"blank(s)", b" BLANK(S) "] {
+            assert!(is_blank_value(b), "{:?}", String::from_utf8_lossy(b));
+        }
+        for b in [&b"x"[..], b" x ", b"Blank(s)x", b"12345678", b"C250"] {
+            assert!(!is_blank_value(b), "{:?}", String::from_utf8_lossy(b));
         }
     }
 
