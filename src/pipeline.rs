@@ -153,6 +153,14 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
 
     let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop))?;
     let (to_writer, writer) = spawn_writer(stages, flagged)?;
+    // --strict is a limit of zero error rows; either stops the run at the
+    // batch where it is passed.
+    let error_limit: Option<(u64, String)> = if cfg.strict {
+        Some((0, "--strict and some rows are errors".into()))
+    } else {
+        cfg.max_errors
+            .map(|m| (m, format!("more than --max-errors {m} error rows")))
+    };
     let mut counts = Counts::default();
     let mut rows_written = 0;
     loop {
@@ -208,27 +216,16 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
             progress_counters.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
             counts.rows,
         );
-        if let Some(max) = cfg.max_errors
-            && counts.status(Status::Error) > max
+        if let Some((max, why)) = &error_limit
+            && counts.status(Status::Error) > *max
         {
-            return Err(too_many_errors(
-                &counts,
-                &cfg.inputs,
-                &format!("more than --max-errors {max} error rows"),
-            ));
+            return Err(too_many_errors(&counts, &cfg.inputs, why));
         }
     }
     check_stop(stop)?;
     let inputs = reader
         .join()
         .map_err(|_| RunError::Internal("reader thread panicked".into()))??;
-    if cfg.strict && counts.status(Status::Error) > 0 {
-        return Err(too_many_errors(
-            &counts,
-            &cfg.inputs,
-            "--strict and some rows are errors",
-        ));
-    }
     drop(to_writer);
     join_writer(writer)?;
 
