@@ -1,32 +1,35 @@
-//! A batch of raw input records, recycled between the reader and the stagers.
+//! A batch of raw input rows, recycled between the reader and the stagers:
+//! CSV records in reused `ByteRecord`s, or the columns of one Parquet record
+//! batch read in place.
 
 use csv::ByteRecord;
 
-/// Raw records of one input file, in order, with the row number of the first.
+use crate::text_column::TextColumn;
+
+/// Raw rows of one input file, in order, with the row number of the first.
 #[derive(Debug, Default)]
 pub struct Batch {
     /// Index of the input file (into the run's input list).
     pub input: usize,
-    /// 1-based data row number of `records[0]` in its file.
+    /// 1-based data row number of the first row in its file.
     pub first_row: u64,
-    /// Record buffers; only the first `len` hold data (the rest are kept for reuse).
+    /// CSV record buffers; only the first `len` hold data (the rest are kept
+    /// for reuse). Unused when `columns` is set.
     pub records: Vec<ByteRecord>,
-    /// Number of records in use.
+    /// Number of rows in the batch.
     pub len: usize,
+    /// Parquet input: the batch's columns as text, `len` rows each.
+    pub columns: Option<Vec<TextColumn>>,
 }
 
 impl Batch {
-    /// The records in use.
-    pub fn rows(&self) -> &[ByteRecord] {
-        &self.records[..self.len]
-    }
-
-    /// Empties the batch, keeping the buffers.
+    /// Empties the batch, keeping the record buffers.
     pub fn clear(&mut self) {
         self.len = 0;
+        self.columns = None;
     }
 
-    /// The next buffer to fill (grows the pool when needed).
+    /// The next record buffer to fill (grows the pool when needed).
     pub fn next_slot(&mut self) -> &mut ByteRecord {
         if self.len == self.records.len() {
             self.records.push(ByteRecord::new());

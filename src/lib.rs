@@ -15,10 +15,12 @@ pub mod output;
 pub mod parquet_out;
 pub mod parquet_source;
 pub mod pipeline;
+pub mod raw_row;
 pub mod schemas;
 pub mod source;
 pub mod stage_rows;
 pub mod summary;
+pub mod text_column;
 
 pub use error::RunError;
 pub use pipeline::{OutputFormat, RunConfig, RunReport, run};

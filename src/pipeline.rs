@@ -20,6 +20,7 @@ use crate::error::RunError;
 use crate::outdir::OutputDir;
 use crate::output::Layout;
 use crate::parquet_out::{ParquetOut, ParquetRows};
+use crate::raw_row::ArrowRow;
 use crate::source::Source;
 use crate::stage_rows::{InputContext, stage_rows};
 use crate::summary::{Counts, InputSummary, site_stage_table, summary_json};
@@ -181,20 +182,19 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         let ctx = &contexts[batch.input];
         let chunk = (batch.len / (threads * 4)).clamp(64, 4096);
         let outputs: Vec<_> = pool.install(|| {
-            batch
-                .rows()
-                .par_chunks(chunk)
-                .enumerate()
-                .map(|(i, rows)| {
-                    stage_rows(
-                        rules,
-                        &cfg.options,
-                        ctx,
-                        &layout,
-                        cfg.output_format,
-                        batch.first_row + (i * chunk) as u64,
-                        rows,
-                    )
+            (0..batch.len.div_ceil(chunk))
+                .into_par_iter()
+                .map(|i| {
+                    let range = i * chunk..((i + 1) * chunk).min(batch.len);
+                    let first_row = batch.first_row + range.start as u64;
+                    let (opts, format) = (&cfg.options, cfg.output_format);
+                    match &batch.columns {
+                        Some(columns) => {
+                            let rows = range.map(|row| ArrowRow { columns, row });
+                            stage_rows(rules, opts, ctx, &layout, format, first_row, rows)
+                        }
+                        None => stage_rows(rules, opts, ctx, &layout, format, first_row, &batch.records[range]),
+                    }
                 })
                 .collect()
         });

@@ -1,9 +1,8 @@
-//! Staging a slice of raw records: ByteRecord -> engine Record -> Outcome ->
-//! formatted output bytes and counts. Runs on the rayon workers.
+//! Staging a run of raw rows (CSV records or Parquet rows): raw row -> engine
+//! Record -> Outcome -> formatted output and counts. Runs on the rayon workers.
 
 use std::borrow::Cow;
 
-use csv::ByteRecord;
 use netstage_rules::record::is_blank_value;
 use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, RuleSet, Status};
 
@@ -11,6 +10,7 @@ use crate::columns::ColumnMap;
 use crate::output::{Layout, RowId, row_cells};
 use crate::parquet_out::ParquetRows;
 use crate::pipeline::OutputFormat;
+use crate::raw_row::RawRow;
 use crate::summary::Counts;
 
 /// What a worker needs to know about the input a record came from.
@@ -47,42 +47,51 @@ enum Value<'a> {
     NotUtf8,
 }
 
-fn field_value<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Value<'a> {
+fn field_value<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> Value<'a> {
     for &i in columns.columns(field) {
-        let Some(bytes) = rec.get(i) else { continue };
-        if is_blank_value(bytes) {
-            continue;
-        }
-        return match std::str::from_utf8(bytes) {
+        let Some(text) = rec.text(i) else { continue };
+        return match text {
+            Ok(s) if is_blank_value(s.as_bytes()) => continue,
             Ok(s) => Value::Text(s),
+            Err(bytes) if is_blank_value(bytes) => continue,
             Err(_) => Value::NotUtf8,
         };
     }
     Value::Text("")
 }
 
-fn lossy(bytes: Option<&[u8]>) -> Cow<'_, str> {
-    bytes.map_or(Cow::Borrowed(""), String::from_utf8_lossy)
+/// Column `i` as read, with bytes that are not UTF-8 replaced (for copying).
+fn lossy<'a, R: RawRow<'a>>(rec: R, i: usize) -> Cow<'a, str> {
+    match rec.text(i) {
+        Some(Ok(s)) => Cow::Borrowed(s),
+        Some(Err(bytes)) => String::from_utf8_lossy(bytes),
+        None => Cow::Borrowed(""),
+    }
 }
 
-fn copied<'a>(rec: &'a ByteRecord, columns: &ColumnMap, field: Field) -> Cow<'a, str> {
-    let col = columns
-        .columns(field)
-        .iter()
-        .find(|&&i| rec.get(i).is_some_and(|b| !is_blank_value(b)));
-    lossy(col.and_then(|&i| rec.get(i)))
+/// The first non-blank column of a field as read (untrimmed), for copying.
+fn copied<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> Cow<'a, str> {
+    for &i in columns.columns(field) {
+        match rec.text(i) {
+            Some(Ok(s)) if !is_blank_value(s.as_bytes()) => return Cow::Borrowed(s),
+            Some(Err(bytes)) if !is_blank_value(bytes) => return String::from_utf8_lossy(bytes),
+            _ => {}
+        }
+    }
+    Cow::Borrowed("")
 }
 
 /// Stages `rows` (row numbers from `first_row`) and formats them.
-pub fn stage_rows(
+pub fn stage_rows<'a, R: RawRow<'a>>(
     rules: &RuleSet,
     opts: &Options,
     ctx: &InputContext,
     layout: &Layout,
     format: OutputFormat,
     first_row: u64,
-    rows: &[ByteRecord],
+    rows: impl IntoIterator<Item = R, IntoIter: ExactSizeIterator>,
 ) -> ChunkOutput {
+    let rows = rows.into_iter();
     let out = match format {
         OutputFormat::Csv => ChunkOutput {
             stages: Vec::with_capacity(rows.len() * 160),
@@ -102,10 +111,10 @@ pub fn stage_rows(
     };
     // One outcome for every well-formed row: its message list is reused.
     let mut staged: Outcome<'_> = Outcome::blank(Status::Error);
-    for (i, raw) in rows.iter().enumerate() {
+    for (i, raw) in rows.enumerate() {
         let row = first_row + i as u64;
-        if raw.len() != ctx.columns.width {
-            let shape = format!("has {} fields, the header has {}", raw.len(), ctx.columns.width);
+        if raw.width() != ctx.columns.width {
+            let shape = format!("has {} fields, the header has {}", raw.width(), ctx.columns.width);
             let mut m = Messages::default();
             m.push(Message::new(Code::ERecord, "record").plain(&shape));
             let unreadable = Outcome::unreadable(m);
@@ -145,7 +154,7 @@ impl ChunkWriter<'_> {
     /// Formats one staged row and counts it. `copy_ids`: copy record_id,
     /// tumor_record and the `--keep-columns` values from the record (false for
     /// a record of the wrong shape, whose fields cannot be trusted).
-    fn emit(&mut self, row: u64, raw: &ByteRecord, copy_ids: bool, outcome: &Outcome<'_>) {
+    fn emit<'a, R: RawRow<'a>>(&mut self, row: u64, raw: R, copy_ids: bool, outcome: &Outcome<'_>) {
         let (ctx, layout, out) = (self.ctx, self.layout, &mut self.out);
         let (record_id, tumor_record) = if copy_ids {
             (
@@ -159,12 +168,9 @@ impl ChunkWriter<'_> {
         let keep: Vec<Cow<'_, str>> = ctx
             .keep
             .iter()
-            .map(|c| {
-                if copy_ids {
-                    lossy(c.and_then(|i| raw.get(i)))
-                } else {
-                    Cow::Borrowed("")
-                }
+            .map(|c| match c {
+                Some(i) if copy_ids => lossy(raw, *i),
+                _ => Cow::Borrowed(""),
             })
             .collect();
         let keep_refs: Vec<&str> = keep.iter().map(|c| c.as_ref()).collect();

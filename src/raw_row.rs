@@ -1,0 +1,54 @@
+//! One input row before staging, whatever the input format: a CSV
+//! `ByteRecord` or a row of a Parquet record batch read in place.
+
+use csv::ByteRecord;
+
+use crate::text_column::TextColumn;
+
+/// A row's fields by column index (numbered as in the input's `ColumnMap`),
+/// borrowed for `'a` from the batch that holds them.
+pub trait RawRow<'a>: Copy {
+    /// Number of fields in the row.
+    fn width(self) -> usize;
+
+    /// The raw bytes of field `i`, if the row has it.
+    fn bytes(self, i: usize) -> Option<&'a [u8]>;
+
+    /// Field `i` as text: `Err` with its bytes when they are not UTF-8.
+    fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
+        self.bytes(i).map(|b| std::str::from_utf8(b).map_err(|_| b))
+    }
+}
+
+impl<'a> RawRow<'a> for &'a ByteRecord {
+    fn width(self) -> usize {
+        self.len()
+    }
+
+    fn bytes(self, i: usize) -> Option<&'a [u8]> {
+        self.get(i)
+    }
+}
+
+/// Row `row` of a Parquet record batch, read in place (always UTF-8).
+#[derive(Clone, Copy)]
+pub struct ArrowRow<'a> {
+    /// The batch's columns.
+    pub columns: &'a [TextColumn],
+    /// Row index within the batch.
+    pub row: usize,
+}
+
+impl<'a> RawRow<'a> for ArrowRow<'a> {
+    fn width(self) -> usize {
+        self.columns.len()
+    }
+
+    fn bytes(self, i: usize) -> Option<&'a [u8]> {
+        self.columns.get(i).map(|c| c.get(self.row).as_bytes())
+    }
+
+    fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
+        self.columns.get(i).map(|c| Ok(c.get(self.row)))
+    }
+}
