@@ -93,48 +93,58 @@ fn push_decimal(s: &mut String, mut v: u64) {
     s.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
+/// Index of the first outcome cell (`status`) in [`COLUMNS`].
+pub const FIRST_OUTCOME_CELL: usize = 4;
+/// Number of outcome cells, `status` to `recorded_agrees`.
+pub const OUTCOME_CELLS: usize = 19;
+/// Index of `organ_general` among the outcome cells.
+pub const ORGAN_GENERAL_CELL: usize = 5;
+
+/// The text of an outcome's cells, `status` to `recorded_agrees` in contract
+/// order: all netstage's own vocabulary (`""` = blank).
+pub fn outcome_cells(out: &Outcome<'_>) -> [&'static str; OUTCOME_CELLS] {
+    [
+        out.status.name(),
+        out.site_group.map_or("", SiteGroup::name),
+        out.differentiation.map_or("", Differentiation::name),
+        out.schema.map_or("", |s| s.name()),
+        out.schema.map_or("", |s| s.id()),
+        match out.organ_general {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        },
+        out.schema.map_or("", |s| s.edition.code()),
+        out.t.unwrap_or(""),
+        out.n.unwrap_or(""),
+        out.m.unwrap_or(""),
+        if out.t_suffix { "(m)" } else { "" },
+        stage(out.stage),
+        out.stage.map_or("", StageCode::display),
+        out.basis.map_or("", Basis::name),
+        stage(out.clin_stage),
+        stage(out.path_stage),
+        stage(out.facts_stage),
+        stage(out.recorded_stage),
+        match out.recorded_agrees {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        },
+    ]
+}
+
 /// Formats one row. `num` and `msgs` are scratch buffers reused across rows.
 pub fn row_cells<'s>(id: &RowId<'s>, out: &'s Outcome<'_>, num: &'s mut String, msgs: &'s mut String) -> RowCells<'s> {
     num.clear();
     push_decimal(num, id.row);
     msgs.clear();
     out.messages.write_to(msgs);
-    RowCells {
-        cells: [
-            num.as_str(),
-            id.source,
-            id.record_id,
-            id.tumor_record,
-            out.status.name(),
-            out.site_group.map_or("", SiteGroup::name),
-            out.differentiation.map_or("", Differentiation::name),
-            out.schema.map_or("", |s| s.name()),
-            out.schema.map_or("", |s| s.id()),
-            match out.organ_general {
-                Some(true) => "true",
-                Some(false) => "false",
-                None => "",
-            },
-            out.schema.map_or("", |s| s.edition.code()),
-            out.t.unwrap_or(""),
-            out.n.unwrap_or(""),
-            out.m.unwrap_or(""),
-            if out.t_suffix { "(m)" } else { "" },
-            stage(out.stage),
-            out.stage.map_or("", StageCode::display),
-            out.basis.map_or("", Basis::name),
-            stage(out.clin_stage),
-            stage(out.path_stage),
-            stage(out.facts_stage),
-            stage(out.recorded_stage),
-            match out.recorded_agrees {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "",
-            },
-            msgs.as_str(),
-        ],
-    }
+    let mut cells = [""; 24];
+    cells[..FIRST_OUTCOME_CELL].copy_from_slice(&[num.as_str(), id.source, id.record_id, id.tumor_record]);
+    cells[FIRST_OUTCOME_CELL..FIRST_OUTCOME_CELL + OUTCOME_CELLS].copy_from_slice(&outcome_cells(out));
+    cells[FIRST_OUTCOME_CELL + OUTCOME_CELLS] = msgs.as_str();
+    RowCells { cells }
 }
 
 impl<'s> RowCells<'s> {

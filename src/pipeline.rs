@@ -27,6 +27,9 @@ use crate::summary::{Counts, InputSummary, site_stage_table, summary_json};
 
 /// Records per batch handed from the reader to the stagers.
 pub const BATCH_ROWS: usize = 16 * 1024;
+/// Rows per staging task. Fixed, not derived from the thread count, so that
+/// the outputs do not depend on it: Parquet pages end where chunks end.
+pub const CHUNK_ROWS: usize = 2048;
 /// Batches in flight between reader and stagers.
 const CHANNEL_DEPTH: usize = 2;
 const WRITE_BUFFER: usize = 1 << 20;
@@ -130,6 +133,13 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         .collect();
     let progress_counters: Vec<_> = sources.iter().map(Source::progress).collect();
 
+    let pool = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.threads)
+            .thread_name(|i| format!("netstage-stage-{i}"))
+            .build()
+            .map_err(|e| RunError::Internal(format!("thread pool: {e}")))?,
+    );
     let mut out_dir = OutputDir::prepare(&cfg.out_dir)?;
     let stages = match cfg.output_format {
         OutputFormat::Csv => {
@@ -138,18 +148,12 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         }
         OutputFormat::Parquet => {
             let (file, path) = out_dir.create("stages.parquet")?;
-            StagesOut::Parquet(Box::new(ParquetOut::new(file, path, &layout)?))
+            StagesOut::Parquet(Box::new(ParquetOut::new(file, path, &layout, Arc::clone(&pool))?))
         }
     };
     let (flagged_file, flagged_path) = out_dir.create("flagged.csv")?;
     let flagged = CsvOut::new(flagged_file, flagged_path, &layout)?;
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .thread_name(|i| format!("netstage-stage-{i}"))
-        .build()
-        .map_err(|e| RunError::Internal(format!("thread pool: {e}")))?;
-    let threads = pool.current_num_threads();
     let rules = RuleSet::standard();
 
     let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop))?;
@@ -180,7 +184,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         };
         check_stop(stop)?;
         let ctx = &contexts[batch.input];
-        let chunk = (batch.len / (threads * 4)).clamp(64, 4096);
+        let chunk = CHUNK_ROWS;
         let outputs: Vec<_> = pool.install(|| {
             (0..batch.len.div_ceil(chunk))
                 .into_par_iter()
@@ -331,15 +335,19 @@ fn spawn_writer(
     let (tx, rx) = sync_channel::<Buffers>(CHANNEL_DEPTH);
     let handle = thread::Builder::new().name("netstage-writer".into()).spawn(move || {
         for buffers in rx {
+            let mut parquet_chunks = Vec::with_capacity(buffers.len());
             for (csv, parquet, f) in buffers {
                 match (&mut stages, parquet) {
                     (StagesOut::Csv(out), _) => out.write(&csv)?,
-                    (StagesOut::Parquet(out), Some(rows)) => out.write(rows)?,
+                    (StagesOut::Parquet(_), Some(rows)) => parquet_chunks.push(rows),
                     (StagesOut::Parquet(_), None) => {
                         return Err(RunError::Internal("chunk without parquet rows".into()));
                     }
                 }
                 flagged.write(&f)?;
+            }
+            if let StagesOut::Parquet(out) = &mut stages {
+                out.write(parquet_chunks)?;
             }
         }
         match stages {

@@ -181,15 +181,18 @@ impl ChunkWriter<'_> {
             tumor_record: &tumor_record,
             keep: &keep_refs,
         };
-        let cells = row_cells(&id, outcome, &mut self.num, &mut self.msgs);
         match &mut out.parquet {
             Some(p) => {
-                p.push(row, &cells, layout, id.keep);
+                self.msgs.clear();
+                outcome.messages.write_to(&mut self.msgs);
+                p.push(&id, outcome, &self.msgs);
                 if outcome.flagged {
+                    let cells = row_cells(&id, outcome, &mut self.num, &mut self.msgs);
                     cells.write_to(&mut out.flagged, layout, id.keep);
                 }
             }
             None => {
+                let cells = row_cells(&id, outcome, &mut self.num, &mut self.msgs);
                 let start = out.stages.len();
                 cells.write_to(&mut out.stages, layout, id.keep);
                 if outcome.flagged {
