@@ -12,6 +12,7 @@ pub mod explain;
 pub mod input;
 pub mod outdir;
 pub mod output;
+pub mod parquet_dict;
 pub mod parquet_out;
 pub mod parquet_source;
 pub mod pipeline;

@@ -1,19 +1,23 @@
 //! `stages.parquet` (`--output-format parquet`): the contract's columns, typed
 //! (`row` UInt64, `organ_general` Boolean, codes as strings, blank = null),
 //! built per staging chunk, encoded column by column in parallel, written in
-//! bounded row groups.
+//! bounded row groups. The outcome columns are dictionary-encoded from keys
+//! ([`crate::parquet_dict`]); the others go through arrow-rs.
 
 use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt16Builder, UInt64Builder};
-use arrow_array::types::UInt16Type;
-use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, StringArray};
+use arrow_array::ArrayRef;
+use arrow_array::builder::{ArrayBuilder, BooleanBuilder, StringBuilder, UInt64Builder};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use bytes::Bytes;
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_writer::{ArrowColumnWriter, ArrowRowGroupWriterFactory, ArrowWriterOptions, compute_leaves};
+use parquet::arrow::arrow_writer::{
+    ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, ArrowWriterOptions, compute_leaves,
+};
 use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::ParquetError;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
@@ -25,37 +29,37 @@ use netstage_rules::Outcome;
 
 use crate::error::RunError;
 use crate::output::{COLUMNS, FIRST_OUTCOME_CELL, Layout, ORGAN_GENERAL_CELL, OUTCOME_CELLS, RowId, outcome_cells};
+use crate::parquet_dict::{CodedKeys, DictColumn};
 
 /// Rows per row group (a row group ends at the first batch boundary past it).
 const ROW_GROUP_ROWS: usize = 128 * 1024;
 
-/// The schema of the record batches netstage writes for a layout: `row`
-/// UInt64, `organ_general` Boolean, the other outcome columns as `UInt16`
-/// dictionaries of strings, the copied columns and `messages` as strings.
-/// The file stores every text column as plain strings (see [`ParquetOut::new`]).
-fn batch_schema(layout: &Layout) -> SchemaRef {
-    let outcome = &COLUMNS[FIRST_OUTCOME_CELL..FIRST_OUTCOME_CELL + OUTCOME_CELLS];
-    let coded = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
+/// The Arrow schema of `stages.parquet` for a layout: `row` UInt64,
+/// `organ_general` Boolean, every other column a string.
+fn stages_schema(layout: &Layout) -> SchemaRef {
     let fields: Vec<Field> = layout
         .header()
         .into_iter()
         .map(|name| match name.as_str() {
             "row" => Field::new(name, DataType::UInt64, false),
             "organ_general" => Field::new(name, DataType::Boolean, true),
-            n if outcome.contains(&n) => Field::new(name, coded.clone(), true),
             _ => Field::new(name, DataType::Utf8, true),
         })
         .collect();
     Arc::new(Schema::new(fields))
 }
 
-/// One outcome column of a chunk as dictionary keys. Its values are
-/// netstage's own `'static` vocabulary, so a value is recognised by its
-/// address: a small direct-mapped cache of addresses finds its key without
-/// hashing or copying text; the first sight of a value scans the few seen.
+/// True for the outcome columns written from dictionary keys (all but
+/// `organ_general`).
+fn is_coded(name: &str) -> bool {
+    name != "organ_general" && COLUMNS[FIRST_OUTCOME_CELL..FIRST_OUTCOME_CELL + OUTCOME_CELLS].contains(&name)
+}
+
+/// One outcome column of a chunk as dictionary keys, with a small
+/// direct-mapped cache of value addresses in front of [`CodedKeys::key_of`]
+/// (no hashing or copying of text per cell).
 struct CodedColumn {
-    keys: UInt16Builder,
-    values: Vec<&'static str>,
+    keys: CodedKeys,
     /// (address, length, key) by address bits; length 0 = empty slot.
     cache: [(usize, usize, u16); CACHE_SLOTS],
 }
@@ -65,8 +69,7 @@ const CACHE_SLOTS: usize = 64;
 impl CodedColumn {
     fn new(capacity: usize) -> CodedColumn {
         CodedColumn {
-            keys: UInt16Builder::with_capacity(capacity),
-            values: Vec::new(),
+            keys: CodedKeys::with_capacity(capacity),
             cache: [(0, 0, 0); CACHE_SLOTS],
         }
     }
@@ -74,37 +77,26 @@ impl CodedColumn {
     #[inline]
     fn push(&mut self, v: &'static str) {
         if v.is_empty() {
-            self.keys.append_null();
+            self.keys.keys.push(0);
             return;
         }
         let addr = v.as_ptr() as usize;
         let slot = &mut self.cache[(addr ^ (addr >> 6)) % CACHE_SLOTS];
-        if slot.0 == addr && slot.1 == v.len() {
-            self.keys.append_value(slot.2);
-            return;
-        }
-        let same = |s: &&'static str| s.as_ptr() as usize == addr && s.len() == v.len();
-        let key = match self.values.iter().position(same) {
-            Some(k) => k,
-            None => {
-                self.values.push(v);
-                self.values.len() - 1
-            }
+        let key = if slot.0 == addr && slot.1 == v.len() {
+            slot.2
+        } else {
+            let key = self.keys.key_of(v);
+            *slot = (addr, v.len(), key);
+            key
         };
-        // Distinct values are netstage's own strings: a few hundred at most,
-        // far below u16::MAX.
-        let key = key as u16;
-        *slot = (addr, v.len(), key);
-        self.keys.append_value(key);
+        self.keys.keys.push(key);
     }
+}
 
-    fn finish(&mut self) -> Result<ArrayRef, RunError> {
-        let values: ArrayRef = Arc::new(StringArray::from(std::mem::take(&mut self.values)));
-        self.cache = [(0, 0, 0); CACHE_SLOTS];
-        DictionaryArray::<UInt16Type>::try_new(self.keys.finish(), values)
-            .map(|a| Arc::new(a) as ArrayRef)
-            .map_err(|e| RunError::Internal(format!("parquet dictionary: {e}")))
-    }
+/// One column of a finished chunk.
+enum ChunkColumn {
+    Arrow(ArrayRef),
+    Coded(CodedKeys),
 }
 
 /// One chunk's rows, column by column.
@@ -158,26 +150,27 @@ impl ParquetRows {
         }
     }
 
-    /// The chunk as a record batch of `schema` (the batch schema).
-    fn finish(mut self, schema: &SchemaRef, with_source: bool) -> Result<RecordBatch, RunError> {
-        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
-        arrays.push(Arc::new(self.row.finish()));
+    /// The chunk's columns in layout order.
+    fn finish(mut self, with_source: bool) -> Vec<ChunkColumn> {
+        let mut columns: Vec<ChunkColumn> = Vec::with_capacity(COLUMNS.len() + self.keep.len());
+        let mut arrow = |a: ArrayRef| columns.push(ChunkColumn::Arrow(a));
+        arrow(Arc::new(self.row.finish()));
         if with_source {
-            arrays.push(Arc::new(self.source.finish()));
+            arrow(Arc::new(self.source.finish()));
         }
-        arrays.push(Arc::new(self.record_id.finish()));
-        arrays.push(Arc::new(self.tumor_record.finish()));
-        for (i, column) in self.coded.iter_mut().enumerate() {
+        arrow(Arc::new(self.record_id.finish()));
+        arrow(Arc::new(self.tumor_record.finish()));
+        for (i, column) in self.coded.into_iter().enumerate() {
             if i == ORGAN_GENERAL_CELL {
-                arrays.push(Arc::new(self.organ_general.finish()));
+                columns.push(ChunkColumn::Arrow(Arc::new(self.organ_general.finish())));
             }
-            arrays.push(column.finish()?);
+            columns.push(ChunkColumn::Coded(column.keys));
         }
-        arrays.push(Arc::new(self.messages.finish()));
+        columns.push(ChunkColumn::Arrow(Arc::new(self.messages.finish())));
         for b in &mut self.keep {
-            arrays.push(Arc::new(b.finish()));
+            columns.push(ChunkColumn::Arrow(Arc::new(b.finish())));
         }
-        RecordBatch::try_new(Arc::clone(schema), arrays).map_err(|e| RunError::Internal(format!("parquet batch: {e}")))
+        columns
     }
 }
 
@@ -189,9 +182,21 @@ fn append(b: &mut StringBuilder, cell: &str) {
     }
 }
 
+/// The encoder of one column of the row group being written.
+enum ColumnEncoder {
+    Arrow(Box<ArrowColumnWriter>),
+    Coded(DictColumn),
+}
+
+/// One encoded column chunk, ready to append to the row group.
+enum EncodedColumn {
+    Arrow(Box<ArrowColumnChunk>),
+    Coded(Bytes, Box<ColumnCloseResult>),
+}
+
 /// `stages.parquet` being written. Each column of a row group has its own
 /// encoder; the encoders of a batch run in parallel on the staging pool, so
-/// Parquet encoding (dictionaries, compression) is not one thread's work.
+/// Parquet encoding is not one thread's work.
 pub struct ParquetOut {
     path: PathBuf,
     schema: SchemaRef,
@@ -199,7 +204,7 @@ pub struct ParquetOut {
     file: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
     /// Encoders of the row group being written, one per column.
-    columns: Vec<ArrowColumnWriter>,
+    columns: Vec<ColumnEncoder>,
     rows_in_group: usize,
     row_groups: usize,
     row_group_rows: usize,
@@ -209,12 +214,12 @@ pub struct ParquetOut {
 impl ParquetOut {
     /// Starts the file (zstd, bounded row groups); columns are encoded on `pool`.
     pub fn new(file: File, path: PathBuf, layout: &Layout, pool: Arc<ThreadPool>) -> Result<ParquetOut, RunError> {
-        let schema = batch_schema(layout);
-        // Measured on the 2M-row benchmark (BENCHMARKS.md): dictionary pages
-        // for the coded columns and `messages` (a few thousand distinct
-        // texts); `row` delta-encoded and `record_id` prefix-encoded instead
-        // of dictionaries, which left little for zstd to do. No min/max
-        // statistics: they cost 10-20 % of a run's CPU and prune little here.
+        let schema = stages_schema(layout);
+        // Measured on the 2M-row benchmark (BENCHMARKS.md): a dictionary page
+        // for `messages` (a few thousand distinct texts); `row` delta-encoded
+        // and `record_id` prefix-encoded instead of dictionaries, which left
+        // little for zstd to do. No min/max statistics: they cost 10-20 % of a
+        // run's CPU and prune little here.
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(ZstdLevel::default()))
             .set_statistics_enabled(EnabledStatistics::None)
@@ -224,28 +229,29 @@ impl ParquetOut {
             .set_column_encoding(ColumnPath::from("record_id"), Encoding::DELTA_BYTE_ARRAY)
             .set_column_dictionary_enabled(ColumnPath::from("source"), false)
             .build();
-        // Without the Arrow schema in the footer, readers (arrow-rs, pyarrow,
-        // polars) see the outcome columns as the plain strings they are
-        // stored as, not as dictionaries.
+        // No Arrow schema in the footer: readers (arrow-rs, pyarrow, polars)
+        // type the columns from the Parquet schema alone (String, UInt64,
+        // Boolean).
         let options = ArrowWriterOptions::new()
             .with_properties(props)
             .with_skip_arrow_metadata(true);
         let (file, factory) = ArrowWriter::try_new_with_options(file, Arc::clone(&schema), options)
             .and_then(ArrowWriter::into_serialized_writer)
             .map_err(|e| write_error(&path, e))?;
-        let columns = factory.create_column_writers(0).map_err(|e| write_error(&path, e))?;
-        Ok(ParquetOut {
+        let mut out = ParquetOut {
             path,
             schema,
             with_source: layout.with_source,
             file,
             factory,
-            columns,
+            columns: Vec::new(),
             rows_in_group: 0,
             row_groups: 0,
             row_group_rows: ROW_GROUP_ROWS,
             pool,
-        })
+        };
+        out.columns = out.encoders(0)?;
+        Ok(out)
     }
 
     /// Ends row groups at the first batch boundary past `rows` rows instead
@@ -255,26 +261,62 @@ impl ParquetOut {
         self
     }
 
+    /// Fresh encoders for row group `index`.
+    fn encoders(&self, index: usize) -> Result<Vec<ColumnEncoder>, RunError> {
+        let writers = self
+            .factory
+            .create_column_writers(index)
+            .map_err(|e| write_error(&self.path, e))?;
+        Ok(writers
+            .into_iter()
+            .zip(self.schema.fields())
+            .map(|(w, f)| {
+                if is_coded(f.name()) {
+                    ColumnEncoder::Coded(DictColumn::default())
+                } else {
+                    ColumnEncoder::Arrow(Box::new(w))
+                }
+            })
+            .collect())
+    }
+
     /// Writes one batch's chunks, in order; ends the row group once it holds
     /// at least [`ROW_GROUP_ROWS`] rows.
     pub fn write(&mut self, chunks: Vec<ParquetRows>) -> Result<(), RunError> {
-        let batches = chunks
-            .into_iter()
-            .map(|rows| rows.finish(&self.schema, self.with_source))
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows: usize = chunks.iter().map(|c| c.row.len()).sum();
+        // Column-major: for each column, its part of every chunk, in order.
+        let mut by_column: Vec<Vec<ChunkColumn>> = (0..self.columns.len()).map(|_| Vec::new()).collect();
+        for chunk in chunks {
+            for (c, column) in chunk.finish(self.with_source).into_iter().enumerate() {
+                by_column
+                    .get_mut(c)
+                    .ok_or_else(|| RunError::Internal("parquet column count".into()))?
+                    .push(column);
+            }
+        }
         let fields = self.schema.fields();
         let encoded: Result<(), ParquetError> = self.pool.install(|| {
-            self.columns.par_iter_mut().enumerate().try_for_each(|(i, column)| {
-                for batch in &batches {
-                    for leaf in compute_leaves(&fields[i], batch.column(i))? {
-                        column.write(&leaf)?;
+            self.columns
+                .par_iter_mut()
+                .zip(by_column)
+                .enumerate()
+                .try_for_each(|(i, (encoder, parts))| {
+                    for part in parts {
+                        match (&mut *encoder, part) {
+                            (ColumnEncoder::Arrow(w), ChunkColumn::Arrow(a)) => {
+                                for leaf in compute_leaves(&fields[i], &a)? {
+                                    w.write(&leaf)?;
+                                }
+                            }
+                            (ColumnEncoder::Coded(d), ChunkColumn::Coded(keys)) => d.extend(&keys),
+                            _ => return Err(ParquetError::General(format!("column {i}: chunk of the wrong kind"))),
+                        }
                     }
-                }
-                Ok(())
-            })
+                    Ok(())
+                })
         });
         encoded.map_err(|e| write_error(&self.path, e))?;
-        self.rows_in_group += batches.iter().map(RecordBatch::num_rows).sum::<usize>();
+        self.rows_in_group += rows;
         if self.rows_in_group >= self.row_group_rows {
             self.end_row_group()?;
         }
@@ -284,20 +326,29 @@ impl ParquetOut {
     /// Closes the column encoders and appends the row group to the file.
     fn end_row_group(&mut self) -> Result<(), RunError> {
         self.row_groups += 1;
-        let next = self
-            .factory
-            .create_column_writers(self.row_groups)
-            .map_err(|e| write_error(&self.path, e))?;
+        let next = self.encoders(self.row_groups)?;
         let columns = std::mem::replace(&mut self.columns, next);
-        let chunks: Result<Vec<_>, ParquetError> = self
-            .pool
-            .install(|| columns.into_par_iter().map(ArrowColumnWriter::close).collect());
-        let chunks = chunks.map_err(|e| write_error(&self.path, e))?;
+        let descr = self.file.schema_descr();
+        let encoded: Result<Vec<EncodedColumn>, ParquetError> = self.pool.install(|| {
+            columns
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, c)| match c {
+                    ColumnEncoder::Arrow(w) => w.close().map(|c| EncodedColumn::Arrow(Box::new(c))),
+                    ColumnEncoder::Coded(d) => d
+                        .encode(descr.column(i))
+                        .map(|(bytes, close)| EncodedColumn::Coded(bytes, Box::new(close))),
+                })
+                .collect()
+        });
+        let encoded = encoded.map_err(|e| write_error(&self.path, e))?;
         let mut group = self.file.next_row_group().map_err(|e| write_error(&self.path, e))?;
-        for chunk in chunks {
-            chunk
-                .append_to_row_group(&mut group)
-                .map_err(|e| write_error(&self.path, e))?;
+        for column in encoded {
+            match column {
+                EncodedColumn::Arrow(chunk) => chunk.append_to_row_group(&mut group),
+                EncodedColumn::Coded(bytes, close) => group.append_column(&bytes, *close),
+            }
+            .map_err(|e| write_error(&self.path, e))?;
         }
         group.close().map_err(|e| write_error(&self.path, e))?;
         self.rows_in_group = 0;
@@ -334,7 +385,7 @@ fn write_error(path: &std::path::Path, e: ParquetError) -> RunError {
 #[cfg(test)]
 mod tests {
     use arrow_array::cast::AsArray;
-    use arrow_array::{Array, UInt64Array};
+    use arrow_array::{Array, RecordBatch, UInt64Array};
     use netstage_rules::{SiteGroup, StageCode, Status};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -433,6 +484,8 @@ mod tests {
             assert_eq!(text("stage"), o.stage.map_or("", StageCode::code));
             assert_eq!(text("messages"), if r == 2 { "W_X: two" } else { "" });
             assert_eq!(text("sex"), if r == 3 { "" } else { "F" });
+            // Never set: an all-null dictionary column.
+            assert_eq!(text("basis"), "");
             let og = col("organ_general");
             let og = og.as_boolean();
             assert_eq!((!og.is_null(i)).then(|| og.value(i)), o.organ_general);
