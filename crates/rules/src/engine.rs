@@ -171,7 +171,7 @@ impl RuleSet {
         };
         trace.step(format_args!(
             "Primary site {} is in site group {}; histology {} is {} ({}).",
-            site.code(),
+            site,
             SiteGroup::of(site).name(),
             hist.histology.0,
             differentiation_words(hist.histology.differentiation()),
@@ -204,7 +204,7 @@ impl RuleSet {
                 ));
                 trace.step(format_args!(
                     "Site {} has no NET, GI or lung chapter here: not staged.",
-                    site.code()
+                    site
                 ));
                 return not_applicable(out, None);
             }
@@ -302,7 +302,7 @@ impl RuleSet {
                     "{} does not stage histology {} at {} (AJCC ID table): stage 88.",
                     schema.name(),
                     hist.histology.0,
-                    site.code()
+                    site
                 ));
             }
             return not_applicable(out, Some(schema));

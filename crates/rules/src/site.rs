@@ -42,12 +42,19 @@ impl Site {
 
     /// The code as written in the output: `C250`.
     pub fn code(self) -> String {
-        format!("C{:03}", self.0)
+        self.to_string()
     }
 
     /// True when the site is in one of the listed inclusive ranges of 3-digit codes.
     pub fn in_ranges(self, ranges: &[(u16, u16)]) -> bool {
         ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&self.0))
+    }
+}
+
+/// `C250`; formats without allocating (used in traces, which most rows skip).
+impl std::fmt::Display for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "C{:03}", self.0)
     }
 }
 
