@@ -42,6 +42,30 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The layout of a run: `source` with several inputs, and the pass-through
+    /// columns `kept` (input headers). A pass-through header equal to an
+    /// output column or to an earlier pass-through header is written as
+    /// `input_NAME` (then `input_NAME_2`, ...), so no two output columns
+    /// share a name.
+    pub fn new(with_source: bool, kept: &[String]) -> Layout {
+        let mut taken: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        let mut keep = Vec::with_capacity(kept.len());
+        for name in kept {
+            let mut out = name.clone();
+            if taken.contains(&out) {
+                out = format!("input_{name}");
+                let mut n = 2;
+                while taken.contains(&out) {
+                    out = format!("input_{name}_{n}");
+                    n += 1;
+                }
+            }
+            taken.push(out.clone());
+            keep.push(out);
+        }
+        Layout { with_source, keep }
+    }
+
     /// The header row.
     pub fn header(&self) -> Vec<String> {
         COLUMNS
@@ -227,6 +251,19 @@ mod tests {
         assert_eq!(h[1], "source");
         assert_eq!(h.last().unwrap(), "sex");
         assert_eq!(COLUMNS.len(), 24);
+    }
+
+    #[test]
+    fn pass_through_headers_never_repeat_an_output_column() {
+        let kept: Vec<String> = ["status", "sex", "row", "input_row", "sex"].map(String::from).to_vec();
+        let l = Layout::new(false, &kept);
+        assert_eq!(
+            l.keep,
+            ["input_status", "sex", "input_row", "input_input_row", "input_sex"]
+        );
+        let l = Layout::new(false, &["input_row".to_string(), "row".to_string()]);
+        assert_eq!(l.keep, ["input_row", "input_row_2"]);
+        assert_eq!(Layout::new(true, &[]).header().len(), 24);
     }
 
     #[test]

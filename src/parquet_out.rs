@@ -34,25 +34,51 @@ use crate::parquet_dict::{CodedKeys, DictColumn};
 /// Rows per row group (a row group ends at the first batch boundary past it).
 const ROW_GROUP_ROWS: usize = 128 * 1024;
 
+/// The kind of each column of a layout, by position (a `--keep-columns`
+/// column may share a contract column's name).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ColumnKind {
+    /// `row`.
+    Row,
+    /// `organ_general`.
+    Boolean,
+    /// An outcome column written from dictionary keys.
+    Coded,
+    /// Copied text, `messages`, pass-through columns.
+    Text,
+}
+
+fn column_kinds(layout: &Layout) -> Vec<ColumnKind> {
+    let header = layout.header();
+    let contract = header.len() - layout.keep.len();
+    let outcome = &COLUMNS[FIRST_OUTCOME_CELL..FIRST_OUTCOME_CELL + OUTCOME_CELLS];
+    header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| match name.as_str() {
+            _ if i >= contract => ColumnKind::Text,
+            "row" => ColumnKind::Row,
+            "organ_general" => ColumnKind::Boolean,
+            n if outcome.contains(&n) => ColumnKind::Coded,
+            _ => ColumnKind::Text,
+        })
+        .collect()
+}
+
 /// The Arrow schema of `stages.parquet` for a layout: `row` UInt64,
 /// `organ_general` Boolean, every other column a string.
 fn stages_schema(layout: &Layout) -> SchemaRef {
     let fields: Vec<Field> = layout
         .header()
         .into_iter()
-        .map(|name| match name.as_str() {
-            "row" => Field::new(name, DataType::UInt64, false),
-            "organ_general" => Field::new(name, DataType::Boolean, true),
-            _ => Field::new(name, DataType::Utf8, true),
+        .zip(column_kinds(layout))
+        .map(|(name, kind)| match kind {
+            ColumnKind::Row => Field::new(name, DataType::UInt64, false),
+            ColumnKind::Boolean => Field::new(name, DataType::Boolean, true),
+            ColumnKind::Coded | ColumnKind::Text => Field::new(name, DataType::Utf8, true),
         })
         .collect();
     Arc::new(Schema::new(fields))
-}
-
-/// True for the outcome columns written from dictionary keys (all but
-/// `organ_general`).
-fn is_coded(name: &str) -> bool {
-    name != "organ_general" && COLUMNS[FIRST_OUTCOME_CELL..FIRST_OUTCOME_CELL + OUTCOME_CELLS].contains(&name)
 }
 
 /// One outcome column of a chunk as dictionary keys, with a small
@@ -200,6 +226,7 @@ enum EncodedColumn {
 pub struct ParquetOut {
     path: PathBuf,
     schema: SchemaRef,
+    kinds: Vec<ColumnKind>,
     with_source: bool,
     file: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
@@ -241,6 +268,7 @@ impl ParquetOut {
         let mut out = ParquetOut {
             path,
             schema,
+            kinds: column_kinds(layout),
             with_source: layout.with_source,
             file,
             factory,
@@ -269,13 +297,10 @@ impl ParquetOut {
             .map_err(|e| write_error(&self.path, e))?;
         Ok(writers
             .into_iter()
-            .zip(self.schema.fields())
-            .map(|(w, f)| {
-                if is_coded(f.name()) {
-                    ColumnEncoder::Coded(DictColumn::default())
-                } else {
-                    ColumnEncoder::Arrow(Box::new(w))
-                }
+            .zip(&self.kinds)
+            .map(|(w, kind)| match kind {
+                ColumnKind::Coded => ColumnEncoder::Coded(DictColumn::default()),
+                _ => ColumnEncoder::Arrow(Box::new(w)),
             })
             .collect())
     }

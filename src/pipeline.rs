@@ -109,14 +109,13 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     for path in &cfg.inputs {
         sources.push(Source::open(path, &cfg.overrides, cfg.keep_columns)?);
     }
-    let layout = Layout {
-        with_source: cfg.inputs.len() > 1,
-        keep: if cfg.keep_columns {
-            sources[0].columns().unused.iter().map(|(_, h)| h.clone()).collect()
-        } else {
-            Vec::new()
-        },
+    // Pass-through columns: the first input's unrecognised headers.
+    let kept: Vec<String> = if cfg.keep_columns {
+        sources[0].columns().unused.iter().map(|(_, h)| h.clone()).collect()
+    } else {
+        Vec::new()
     };
+    let layout = Layout::new(cfg.inputs.len() > 1, &kept);
     let contexts: Vec<InputContext> = sources
         .iter()
         .enumerate()
@@ -124,8 +123,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
             index: i,
             source: cfg.inputs[i].clone(),
             columns: s.columns().clone(),
-            keep: layout
-                .keep
+            keep: kept
                 .iter()
                 .map(|k| s.columns().unused.iter().find(|(_, h)| h == k).map(|(c, _)| *c))
                 .collect(),

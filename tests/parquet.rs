@@ -12,8 +12,9 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::basic::{Compression, GzipLevel};
+use parquet::file::metadata::PageIndexPolicy;
 use parquet::file::properties::WriterProperties;
 
 use crate::util::{Dir, column, csv_rows, netstage, sample};
@@ -154,7 +155,9 @@ fn csv_and_parquet_inputs_give_identical_rows() {
 
 /// A stages.parquet as text rows (blank for null), checking the typed columns.
 fn read_stages_parquet(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap())
+    // Every column has its page locations (readers may require them).
+    let options = ArrowReaderOptions::new().with_offset_index_policy(PageIndexPolicy::Required);
+    let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(File::open(path).unwrap(), options)
         .unwrap()
         .build()
         .unwrap();
@@ -321,4 +324,38 @@ fn parquet_in_and_out_across_batches_for_any_thread_count() {
     assert_eq!(got.len(), 36_000);
     assert_eq!(got[16_384][0], "16385");
     assert!(got == csv[1..], "stages.parquet differs from stages.csv");
+}
+
+/// --keep-columns copies input columns named like output columns (`status`,
+/// `row`) after the contract's columns as `input_status`, `input_row`, in CSV
+/// and Parquet alike.
+#[test]
+fn kept_columns_named_like_output_columns() {
+    let d = Dir::new();
+    let input = d.write(
+        "in.csv",
+        "primary_site,histology,year,status,row,comment\nC250,8240,2021,old,7,a\n,8240,2021,,x,b\n",
+    );
+    netstage(&["stage", &input, "-o", &d.out(), "--quiet", "--keep-columns"], None).expect_code(0);
+    let csv = csv_rows(&d.read("out/stages.csv"));
+    let pq_out = d.path().join("pq").display().to_string();
+    netstage(
+        &[
+            "stage",
+            &input,
+            "-o",
+            &pq_out,
+            "--quiet",
+            "--keep-columns",
+            "--output-format",
+            "parquet",
+        ],
+        None,
+    )
+    .expect_code(0);
+    let (header, got) = read_stages_parquet(&d.path().join("pq/stages.parquet"));
+    assert_eq!(header, csv[0]);
+    assert_eq!(&header[header.len() - 3..], ["input_status", "input_row", "comment"]);
+    assert_eq!(got, csv[1..]);
+    assert_eq!(&got[0][got[0].len() - 3..], ["old", "7", "a"]);
 }
