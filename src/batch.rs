@@ -1,10 +1,20 @@
 //! A batch of raw input rows, recycled between the reader and the stagers:
-//! CSV records in reused `ByteRecord`s, or the columns of one Parquet record
-//! batch read in place.
+//! CSV records packed back to back in one byte buffer, or the columns of one
+//! Parquet record batch read in place.
+//!
+//! Packing CSV records (rather than keeping one `ByteRecord` per row) keeps a
+//! batch in a few large buffers whose size follows the batch's bytes: 16,384
+//! separate records each grew to the longest record they ever held, so
+//! memory crept up with the length of the input.
 
 use csv::ByteRecord;
 
+use crate::raw_row::CsvRow;
 use crate::text_column::TextColumn;
+
+/// Most bytes of CSV records in one batch (a batch ends at the record that
+/// reaches it, or at the row limit): bounds memory when cells are huge.
+pub const MAX_BATCH_BYTES: usize = 32 << 20;
 
 /// Raw rows of one input file, in order, with the row number of the first.
 #[derive(Debug, Default)]
@@ -13,27 +23,89 @@ pub struct Batch {
     pub input: usize,
     /// 1-based data row number of the first row in its file.
     pub first_row: u64,
-    /// CSV record buffers; only the first `len` hold data (the rest are kept
-    /// for reuse). Unused when `columns` is set.
-    pub records: Vec<ByteRecord>,
     /// Number of rows in the batch.
     pub len: usize,
+    /// CSV: the fields of every record, back to back.
+    data: Vec<u8>,
+    /// CSV: end of each field in `data`, record after record.
+    field_ends: Vec<u32>,
+    /// CSV: per record, its start in `data` and the end of its fields in
+    /// `field_ends`.
+    records: Vec<(u32, u32)>,
     /// Parquet input: the batch's columns as text, `len` rows each.
     pub columns: Option<Vec<TextColumn>>,
 }
 
+/// A CSV record too large for a batch's 32-bit offsets.
+#[derive(Debug)]
+pub struct RecordTooLarge;
+
 impl Batch {
-    /// Empties the batch, keeping the record buffers.
+    /// Empties the batch, keeping its buffers.
     pub fn clear(&mut self) {
         self.len = 0;
+        self.data.clear();
+        self.field_ends.clear();
+        self.records.clear();
         self.columns = None;
     }
 
-    /// The next record buffer to fill (grows the pool when needed).
-    pub fn next_slot(&mut self) -> &mut ByteRecord {
-        if self.len == self.records.len() {
-            self.records.push(ByteRecord::new());
+    /// Bytes of CSV fields held.
+    pub fn csv_bytes(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Appends a CSV record (its fields are copied).
+    pub fn push_record(&mut self, record: &ByteRecord) -> Result<(), RecordTooLarge> {
+        let offset = |n: usize| u32::try_from(n).map_err(|_| RecordTooLarge);
+        let start = offset(self.data.len())?;
+        offset(self.data.len() + record.as_slice().len())?;
+        self.data.extend_from_slice(record.as_slice());
+        let mut end = start as usize;
+        for field in record {
+            end += field.len();
+            self.field_ends.push(end as u32);
         }
-        &mut self.records[self.len]
+        self.records.push((start, offset(self.field_ends.len())?));
+        self.len += 1;
+        Ok(())
+    }
+
+    /// CSV record `r` of the batch.
+    pub fn csv_row(&self, r: usize) -> CsvRow<'_> {
+        let (start, fields_end) = self.records[r];
+        let fields_start = if r == 0 { 0 } else { self.records[r - 1].1 };
+        CsvRow {
+            data: &self.data,
+            start: start as usize,
+            ends: &self.field_ends[fields_start as usize..fields_end as usize],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raw_row::RawRow;
+
+    #[test]
+    fn records_come_back_field_by_field() {
+        let mut b = Batch::default();
+        for fields in [vec!["C250", "", "8240"], vec![""], vec!["a,b", "x"]] {
+            b.push_record(&ByteRecord::from(fields)).unwrap();
+        }
+        assert_eq!(b.len, 3);
+        let row = |r: usize| {
+            let row = b.csv_row(r);
+            (0..row.width())
+                .map(|i| row.bytes(i).unwrap().to_vec())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(row(0), [b"C250".to_vec(), b"".to_vec(), b"8240".to_vec()]);
+        assert_eq!(row(1), [b"".to_vec()]);
+        assert_eq!(row(2), [b"a,b".to_vec(), b"x".to_vec()]);
+        assert_eq!(b.csv_row(2).bytes(2), None);
+        b.clear();
+        assert_eq!((b.len, b.csv_bytes()), (0, 0));
     }
 }

@@ -1,11 +1,11 @@
-//! The CSV reader: header resolution, then batches of raw records read into
-//! reused `ByteRecord`s.
+//! The CSV reader: header resolution, then batches of raw records, each read
+//! into one reused `ByteRecord` and packed into the batch.
 
 use std::io::Read;
 
 use csv::ByteRecord;
 
-use crate::batch::Batch;
+use crate::batch::{Batch, MAX_BATCH_BYTES};
 use crate::columns::{ColumnMap, ColumnOverrides};
 use crate::error::{RunError, read_error};
 use crate::input::{ReadTally, TextInput, open_text};
@@ -23,6 +23,7 @@ pub struct CsvSource {
     /// Size of the raw input in bytes, when known.
     pub size: Option<u64>,
     rows: u64,
+    record: ByteRecord,
 }
 
 impl CsvSource {
@@ -58,23 +59,26 @@ impl CsvSource {
             tally,
             size,
             rows: 0,
+            record: ByteRecord::new(),
         })
     }
 
-    /// Fills `batch` with up to `max` records; returns false at end of input.
+    /// Fills `batch` with up to `max` records (fewer once it holds
+    /// [`MAX_BATCH_BYTES`]); returns false at end of input.
     pub fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
         batch.clear();
         batch.first_row = self.rows + 1;
-        while batch.len < max {
-            let slot = batch.next_slot();
+        while batch.len < max && batch.csv_bytes() < MAX_BATCH_BYTES {
             if !self
                 .reader
-                .read_byte_record(slot)
+                .read_byte_record(&mut self.record)
                 .map_err(|e| csv_error(&self.path, e))?
             {
                 break;
             }
-            batch.len += 1;
+            batch
+                .push_record(&self.record)
+                .map_err(|_| RunError::unusable(&self.path, format!("record {} is larger than 4 GB", self.rows + 1)))?;
             self.rows += 1;
         }
         Ok(batch.len > 0)

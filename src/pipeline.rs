@@ -32,6 +32,8 @@ pub const BATCH_ROWS: usize = 16 * 1024;
 pub const CHUNK_ROWS: usize = 2048;
 /// Batches in flight between reader and stagers.
 const CHANNEL_DEPTH: usize = 2;
+/// Batches in all: one being read, the channel's, one being staged, one spare.
+const BATCHES: usize = CHANNEL_DEPTH + 2;
 const WRITE_BUFFER: usize = 1 << 20;
 
 /// Output file format.
@@ -195,7 +197,10 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
                             let rows = range.map(|row| ArrowRow { columns, row });
                             stage_rows(rules, opts, ctx, &layout, format, first_row, rows)
                         }
-                        None => stage_rows(rules, opts, ctx, &layout, format, first_row, &batch.records[range]),
+                        None => {
+                            let rows = range.map(|r| batch.csv_row(r));
+                            stage_rows(rules, opts, ctx, &layout, format, first_row, rows)
+                        }
                     }
                 })
                 .collect()
@@ -285,13 +290,24 @@ fn spawn_reader(
 ) -> Result<(Receiver<BatchResult>, mpsc::Sender<Batch>, ReaderHandle), RunError> {
     let (tx, rx) = sync_channel::<BatchResult>(CHANNEL_DEPTH);
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
+    // A fixed set of batches circulates: the reader waits for one to come
+    // back rather than allocating another, so memory does not creep up with
+    // the length of the input.
+    for _ in 0..BATCHES {
+        let _ = recycle_tx.send(Batch::default());
+    }
     let handle = thread::Builder::new().name("netstage-reader".into()).spawn(move || {
+        let mut spare: Option<Batch> = None;
         'inputs: for (idx, src) in sources.iter_mut().enumerate() {
             loop {
                 if stop.load(Ordering::SeqCst) != 0 {
                     break 'inputs;
                 }
-                let mut batch = recycle_rx.try_recv().unwrap_or_default();
+                let mut batch = match spare.take().map_or_else(|| recycle_rx.recv(), Ok) {
+                    Ok(batch) => batch,
+                    // The run stopped and dropped the other end.
+                    Err(_) => break 'inputs,
+                };
                 batch.input = idx;
                 match src.read_batch(&mut batch, BATCH_ROWS) {
                     Ok(true) => {
@@ -299,7 +315,11 @@ fn spawn_reader(
                             break 'inputs;
                         }
                     }
-                    Ok(false) => break,
+                    Ok(false) => {
+                        // This input is done; the batch serves the next.
+                        spare = Some(batch);
+                        break;
+                    }
                     Err(e) => {
                         let _ = tx.send(Err(e));
                         break 'inputs;

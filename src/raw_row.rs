@@ -30,6 +30,29 @@ impl<'a> RawRow<'a> for &'a ByteRecord {
     }
 }
 
+/// A CSV record packed in a [`crate::batch::Batch`].
+#[derive(Clone, Copy)]
+pub struct CsvRow<'a> {
+    /// The batch's field bytes.
+    pub data: &'a [u8],
+    /// Where the record starts in `data`.
+    pub start: usize,
+    /// The end of each of its fields in `data`.
+    pub ends: &'a [u32],
+}
+
+impl<'a> RawRow<'a> for CsvRow<'a> {
+    fn width(self) -> usize {
+        self.ends.len()
+    }
+
+    fn bytes(self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { self.start } else { self.ends[i - 1] as usize };
+        self.data.get(start..end)
+    }
+}
+
 /// Row `row` of a Parquet record batch, read in place (always UTF-8).
 #[derive(Clone, Copy)]
 pub struct ArrowRow<'a> {
