@@ -66,9 +66,14 @@ impl CsvSource {
     /// Fills `batch` with up to `max` records (fewer once it holds
     /// [`MAX_BATCH_BYTES`]); returns false at end of input.
     pub fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
+        self.read_batch_within(batch, max, MAX_BATCH_BYTES)
+    }
+
+    /// [`CsvSource::read_batch`] with a byte limit of `max_bytes`.
+    fn read_batch_within(&mut self, batch: &mut Batch, max: usize, max_bytes: usize) -> Result<bool, RunError> {
         batch.clear();
         batch.first_row = self.rows + 1;
-        while batch.len < max && batch.csv_bytes() < MAX_BATCH_BYTES {
+        while batch.len < max && batch.csv_bytes() < max_bytes {
             if !self
                 .reader
                 .read_byte_record(&mut self.record)
@@ -106,5 +111,42 @@ fn csv_error(path: &str, e: csv::Error) -> RunError {
                 line.map(|l| format!(" at line {l}")).unwrap_or_default()
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raw_row::RawRow;
+
+    /// A batch ends at the row limit or at the record that reaches the byte
+    /// limit; row numbers run on.
+    #[test]
+    fn batches_end_at_the_row_or_byte_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        let body: String = (1..=7)
+            .map(|i| format!("C{i:03},8240,{}\n", "x".repeat(i * 10)))
+            .collect();
+        std::fs::write(&path, format!("primary_site,histology,note\n{body}")).unwrap();
+        let mut src = CsvSource::open(path.to_str().unwrap(), &ColumnOverrides::default()).unwrap();
+        let mut batch = Batch::default();
+        let mut shapes = Vec::new();
+        // Row i holds 4 + 4 + 10 i field bytes: rows 1-3 reach 60 (78), rows
+        // 4-5 too (106); rows 6 and 7 are each 60 or more alone.
+        while src.read_batch_within(&mut batch, 5, 60).unwrap() {
+            let last = batch.csv_row(batch.len - 1);
+            shapes.push((batch.first_row, batch.len, last.bytes(0).unwrap().to_vec()));
+        }
+        assert_eq!(
+            shapes,
+            [
+                (1, 3, b"C003".to_vec()),
+                (4, 2, b"C005".to_vec()),
+                (6, 1, b"C006".to_vec()),
+                (7, 1, b"C007".to_vec()),
+            ]
+        );
+        assert_eq!(src.rows(), 7);
     }
 }
