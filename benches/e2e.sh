@@ -7,8 +7,9 @@
 # Generates the file once (scripts/gen_sample_data.py, fixed seed; 32 columns,
 # every site group, all bases) as CSV and as Parquet (zstd), then times, with
 # /usr/bin/time, the plain csv-crate read+write pass (the floor no staging tool
-# can beat) and netstage CSV->CSV, Parquet->Parquet and CSV->Parquet. Prints a
-# Markdown table: median wall time, rows/s, peak RSS. Release build.
+# can beat) and netstage CSV->CSV, Parquet->Parquet and CSV->Parquet, taking
+# turns. Prints a Markdown table: median wall time, rows/s, peak RSS (of the
+# timed process, /usr/bin/time). Release build.
 set -euo pipefail
 
 ROWS=${ROWS:-2000000}
@@ -35,34 +36,43 @@ fi
 threads_flag=()
 if [[ -n $THREADS ]]; then threads_flag=(--threads "$THREADS"); fi
 
-# measure NAME COMMAND... -> one table row (median of RUNS)
-measure() {
-    local name=$1
-    shift
-    local walls=() rss=0
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > /dev/null 2> "$WORK/stderr.txt" || {
-            echo "failed: $*" >&2
+# The runs go round-robin (floor, CSV->CSV, Parquet->Parquet, CSV->Parquet,
+# then again), so a slow spell of a shared machine hits every kind alike.
+NAMES=("csv crate read+write (floor)" "netstage CSV->CSV" "netstage Parquet->Parquet" "netstage CSV->Parquet")
+# command_for KIND -> CMD (the command line of run kind KIND, 0-3)
+command_for() {
+    case $1 in
+        0) CMD=("$BIN/examples/csv_floor" "$CSV" "$WORK/floor.csv") ;;
+        1) CMD=("$BIN/netstage" stage "$CSV" -o "$WORK/out-csv" --quiet) ;;
+        2) CMD=("$BIN/netstage" stage "$PARQUET" -o "$WORK/out-pq" --quiet --output-format parquet) ;;
+        3) CMD=("$BIN/netstage" stage "$CSV" -o "$WORK/out-csv-pq" --quiet --output-format parquet) ;;
+    esac
+    if ((${1} > 0)); then CMD+=("${threads_flag[@]}"); fi
+}
+declare -a WALLS RSS
+for _ in $(seq "$RUNS"); do
+    for k in 0 1 2 3; do
+        command_for "$k"
+        /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${CMD[@]}" > /dev/null 2> "$WORK/stderr.txt" || {
+            echo "failed: ${NAMES[$k]}" >&2
             cat "$WORK/stderr.txt" >&2
             exit 1
         }
         read -r wall kb < "$WORK/time.txt"
-        walls+=("$wall")
-        ((kb > rss)) && rss=$kb
+        WALLS[k]="${WALLS[k]:-} $wall"
+        ((kb > ${RSS[k]:-0})) && RSS[k]=$kb
     done
-    local median
-    median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    awk -v n="$name" -v s="$median" -v r="$ROWS" -v m="$rss" -v all="${walls[*]}" \
-        'BEGIN {printf "| %s | %.2f | %.0f | %.0f | %s |\n", n, s, r / s, m / 1024, all}'
-}
+done
 
 echo "rows: $ROWS   runs: $RUNS   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "CSV $(du -h "$CSV" | cut -f1), Parquet $(du -h "$PARQUET" | cut -f1)"
 echo
 echo "| run | seconds (median) | rows/s | peak RSS MB | all runs (s) |"
 echo "|---|---|---|---|---|"
-measure "csv crate read+write (floor)" "$BIN/examples/csv_floor" "$CSV" "$WORK/floor.csv"
-measure "netstage CSV->CSV" "$BIN/netstage" stage "$CSV" -o "$WORK/out-csv" --quiet "${threads_flag[@]}"
-measure "netstage Parquet->Parquet" "$BIN/netstage" stage "$PARQUET" -o "$WORK/out-pq" --quiet --output-format parquet "${threads_flag[@]}"
-measure "netstage CSV->Parquet" "$BIN/netstage" stage "$CSV" -o "$WORK/out-csv-pq" --quiet --output-format parquet "${threads_flag[@]}"
+for k in 0 1 2 3; do
+    # shellcheck disable=SC2086
+    median=$(printf '%s\n' ${WALLS[k]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    awk -v n="${NAMES[$k]}" -v s="$median" -v r="$ROWS" -v m="${RSS[k]}" -v all="${WALLS[k]# }" \
+        'BEGIN {printf "| %s | %.2f | %.0f | %.0f | %s |\n", n, s, r / s, m / 1024, all}'
+done
 rm -f "$WORK/floor.csv"
