@@ -6,9 +6,10 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use csv::ByteRecord;
+use netstage::batch::Batch;
 use netstage::columns::{ColumnMap, ColumnOverrides};
 use netstage::output::Layout;
-use netstage::pipeline::OutputFormat;
+use netstage::pipeline::{CHUNK_ROWS, OutputFormat};
 use netstage::stage_rows::{InputContext, stage_rows};
 use netstage_rules::{Options, RuleSet};
 use rayon::prelude::*;
@@ -25,7 +26,11 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    let batch: Vec<ByteRecord> = records.iter().cycle().take(16 * 1024).cloned().collect();
+    // One reader batch: the records packed as the CSV reader packs them.
+    let mut batch = Batch::default();
+    for r in records.iter().cycle().take(16 * 1024) {
+        batch.push_record(r).unwrap();
+    }
     let ctx = InputContext {
         index: 0,
         source: "sample".into(),
@@ -36,17 +41,23 @@ fn bench(c: &mut Criterion) {
     let rules = RuleSet::standard();
     let opts = Options::default();
     let mut group = c.benchmark_group("batch");
-    group.throughput(Throughput::Elements(batch.len() as u64));
+    group.throughput(Throughput::Elements(batch.len as u64));
     for format in [OutputFormat::Csv, OutputFormat::Parquet] {
         let name = format!("{format:?}").to_lowercase();
         group.bench_function(format!("one_thread_{name}"), |b| {
-            b.iter(|| stage_rows(rules, &opts, &ctx, &layout, format, 1, &batch).rows_written)
+            b.iter(|| {
+                let rows = (0..batch.len).map(|r| batch.csv_row(r));
+                stage_rows(rules, &opts, &ctx, &layout, format, 1, rows).rows_written
+            })
         });
         group.bench_function(format!("rayon_{name}"), |b| {
             b.iter(|| {
-                batch
-                    .par_chunks(1024)
-                    .map(|rows| stage_rows(rules, &opts, &ctx, &layout, format, 1, rows).rows_written)
+                (0..batch.len.div_ceil(CHUNK_ROWS))
+                    .into_par_iter()
+                    .map(|c| {
+                        let rows = (c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(batch.len)).map(|r| batch.csv_row(r));
+                        stage_rows(rules, &opts, &ctx, &layout, format, 1, rows).rows_written
+                    })
                     .sum::<u64>()
             })
         });
