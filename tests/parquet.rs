@@ -20,6 +20,14 @@ use parquet::file::properties::WriterProperties;
 use crate::util::{Dir, column, csv_rows, netstage, sample};
 
 fn write_parquet(path: &str, columns: Vec<(&str, ArrayRef)>, compression: Compression) {
+    write_parquet_with(
+        path,
+        columns,
+        WriterProperties::builder().set_compression(compression).build(),
+    );
+}
+
+fn write_parquet_with(path: &str, columns: Vec<(&str, ArrayRef)>, props: WriterProperties) {
     let schema = Arc::new(Schema::new(
         columns
             .iter()
@@ -27,10 +35,24 @@ fn write_parquet(path: &str, columns: Vec<(&str, ArrayRef)>, compression: Compre
             .collect::<Vec<_>>(),
     ));
     let batch = RecordBatch::try_new(Arc::clone(&schema), columns.into_iter().map(|(_, a)| a).collect()).unwrap();
-    let props = WriterProperties::builder().set_compression(compression).build();
     let mut w = ArrowWriter::try_new(File::create(path).unwrap(), schema, Some(props)).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
+}
+
+/// CSV rows (header first) as string columns, blank cells null.
+fn string_columns(rows: &[Vec<String>]) -> Vec<(&str, ArrayRef)> {
+    rows[0]
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let values: Vec<Option<&str>> = rows[1..]
+                .iter()
+                .map(|r| Some(r[c].as_str()).filter(|v| !v.is_empty()))
+                .collect();
+            (h.as_str(), Arc::new(StringArray::from(values)) as ArrayRef)
+        })
+        .collect()
 }
 
 /// Integer, float, date, timestamp, dictionary, view and large string columns
@@ -113,18 +135,7 @@ fn csv_and_parquet_inputs_give_identical_rows() {
     let d = Dir::new();
     let csv_path = sample("registry_export.csv");
     let rows = csv_rows(&std::fs::read_to_string(&csv_path).unwrap());
-    let header = &rows[0];
-    let columns: Vec<(&str, ArrayRef)> = header
-        .iter()
-        .enumerate()
-        .map(|(c, h)| {
-            let values: Vec<Option<&str>> = rows[1..]
-                .iter()
-                .map(|r| Some(r[c].as_str()).filter(|v| !v.is_empty()))
-                .collect();
-            (h.as_str(), Arc::new(StringArray::from(values)) as ArrayRef)
-        })
-        .collect();
+    let columns = string_columns(&rows);
     netstage(&["stage", &csv_path, "-o", &d.out(), "--quiet"], None).expect_code(0);
     let from_csv = d.read("out/stages.csv");
     for (name, compression) in [
@@ -260,33 +271,12 @@ fn parquet_in_and_out_across_batches_for_any_thread_count() {
     let (head, body) = text.split_once('\n').unwrap();
     let big_csv = d.write("big.csv", format!("{head}\n{}", body.repeat(12))); // 36,000 rows
     let rows = csv_rows(&d.read("big.csv"));
-    let header = &rows[0];
-    let columns: Vec<(&str, ArrayRef)> = header
-        .iter()
-        .enumerate()
-        .map(|(c, h)| {
-            let values: Vec<Option<&str>> = rows[1..]
-                .iter()
-                .map(|r| Some(r[c].as_str()).filter(|v| !v.is_empty()))
-                .collect();
-            (h.as_str(), Arc::new(StringArray::from(values)) as ArrayRef)
-        })
-        .collect();
     let big_pq = d.path().join("big.parquet").display().to_string();
-    let schema = Arc::new(Schema::new(
-        columns
-            .iter()
-            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-            .collect::<Vec<_>>(),
-    ));
-    let batch = RecordBatch::try_new(Arc::clone(&schema), columns.into_iter().map(|(_, a)| a).collect()).unwrap();
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(Default::default()))
         .set_max_row_group_row_count(Some(10_000))
         .build();
-    let mut w = ArrowWriter::try_new(File::create(&big_pq).unwrap(), schema, Some(props)).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
+    write_parquet_with(&big_pq, string_columns(&rows), props);
 
     netstage(&["stage", &big_csv, "-o", &d.out(), "--quiet"], None).expect_code(0);
     let from_csv = d.read("out/stages.csv");
