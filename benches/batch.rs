@@ -31,6 +31,7 @@ fn bench(c: &mut Criterion) {
     for r in records.iter().cycle().take(16 * 1024) {
         batch.push_record(r).unwrap();
     }
+    batch.seal();
     let ctx = InputContext {
         index: 0,
         source: "sample".into(),

@@ -25,8 +25,12 @@ pub struct Batch {
     pub first_row: u64,
     /// Number of rows in the batch.
     pub len: usize,
-    /// CSV: the fields of every record, back to back.
+    /// CSV: the fields of every record, back to back (while filling, or when
+    /// they are not all UTF-8).
     data: Vec<u8>,
+    /// CSV: the same bytes once [`Batch::seal`] found them UTF-8 (then `data`
+    /// is empty): fields are then sliced as text without checking each one.
+    text: Option<String>,
     /// CSV: end of each field in `data`, record after record.
     field_ends: Vec<u32>,
     /// CSV: per record, its start in `data` and the end of its fields in
@@ -44,15 +48,29 @@ impl Batch {
     /// Empties the batch, keeping its buffers.
     pub fn clear(&mut self) {
         self.len = 0;
+        if let Some(text) = self.text.take() {
+            self.data = text.into_bytes();
+        }
         self.data.clear();
         self.field_ends.clear();
         self.records.clear();
         self.columns = None;
     }
 
-    /// Bytes of CSV fields held.
+    /// Bytes of CSV fields held (while filling).
     pub fn csv_bytes(&self) -> usize {
         self.data.len()
+    }
+
+    /// Ends filling: checks the CSV bytes for UTF-8 once, for the whole batch
+    /// (a batch with some other bytes keeps them, and its fields are checked
+    /// one by one).
+    pub fn seal(&mut self) {
+        let bytes = std::mem::take(&mut self.data);
+        match String::from_utf8(bytes) {
+            Ok(text) => self.text = Some(text),
+            Err(e) => self.data = e.into_bytes(),
+        }
     }
 
     /// Appends a CSV record (its fields are copied).
@@ -76,7 +94,8 @@ impl Batch {
         let (start, fields_end) = self.records[r];
         let fields_start = if r == 0 { 0 } else { self.records[r - 1].1 };
         CsvRow {
-            data: &self.data,
+            data: self.text.as_ref().map_or(&self.data[..], |t| t.as_bytes()),
+            text: self.text.as_deref(),
             start: start as usize,
             ends: &self.field_ends[fields_start as usize..fields_end as usize],
         }
@@ -95,6 +114,8 @@ mod tests {
             b.push_record(&ByteRecord::from(fields)).unwrap();
         }
         assert_eq!(b.len, 3);
+        b.seal();
+        assert!(b.csv_row(0).text(0).unwrap().is_ok());
         let row = |r: usize| {
             let row = b.csv_row(r);
             (0..row.width())
@@ -107,5 +128,25 @@ mod tests {
         assert_eq!(b.csv_row(2).bytes(2), None);
         b.clear();
         assert_eq!((b.len, b.csv_bytes()), (0, 0));
+    }
+
+    /// A batch whose bytes are UTF-8 only as a whole (a character split
+    /// across two fields) or not at all still reads each field right.
+    #[test]
+    fn fields_that_are_not_utf8_are_found_in_either_state() {
+        for (fields, sealed_as_text) in [
+            (vec![b"ok".to_vec(), b"x\xc3".to_vec(), b"\xa9y".to_vec()], true),
+            (vec![b"ok".to_vec(), b"caf\xe9".to_vec(), b"".to_vec()], false),
+        ] {
+            let mut b = Batch::default();
+            b.push_record(&ByteRecord::from(fields.clone())).unwrap();
+            b.seal();
+            assert_eq!(b.text.is_some(), sealed_as_text);
+            let row = b.csv_row(0);
+            assert_eq!(row.text(0), Some(Ok("ok")));
+            assert!(row.text(1).unwrap().is_err(), "{fields:?}");
+            assert_eq!(row.bytes(1), Some(&fields[1][..]));
+            assert_eq!(row.text(2).unwrap().is_ok(), !sealed_as_text);
+        }
     }
 }

@@ -86,6 +86,7 @@ impl CsvSource {
                 .map_err(|_| RunError::unusable(&self.path, format!("record {} is larger than 4 GB", self.rows + 1)))?;
             self.rows += 1;
         }
+        batch.seal();
         Ok(batch.len > 0)
     }
 

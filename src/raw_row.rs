@@ -35,10 +35,20 @@ impl<'a> RawRow<'a> for &'a ByteRecord {
 pub struct CsvRow<'a> {
     /// The batch's field bytes.
     pub data: &'a [u8],
+    /// The same bytes as text, when the whole batch is UTF-8.
+    pub text: Option<&'a str>,
     /// Where the record starts in `data`.
     pub start: usize,
     /// The end of each of its fields in `data`.
     pub ends: &'a [u32],
+}
+
+impl CsvRow<'_> {
+    fn range(self, i: usize) -> Option<std::ops::Range<usize>> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { self.start } else { self.ends[i - 1] as usize };
+        Some(start..end)
+    }
 }
 
 impl<'a> RawRow<'a> for CsvRow<'a> {
@@ -47,9 +57,18 @@ impl<'a> RawRow<'a> for CsvRow<'a> {
     }
 
     fn bytes(self, i: usize) -> Option<&'a [u8]> {
-        let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 { self.start } else { self.ends[i - 1] as usize };
-        self.data.get(start..end)
+        self.data.get(self.range(i)?)
+    }
+
+    fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
+        let range = self.range(i)?;
+        // Within a UTF-8 batch a field is text unless it starts or ends
+        // inside a character (one split across two fields).
+        if let Some(field) = self.text.and_then(|t| t.get(range.clone())) {
+            return Some(Ok(field));
+        }
+        let bytes = self.data.get(range)?;
+        Some(std::str::from_utf8(bytes).map_err(|_| bytes))
     }
 }
 
