@@ -12,8 +12,9 @@ use csv::ByteRecord;
 use crate::raw_row::CsvRow;
 use crate::text_column::TextColumn;
 
-/// Most bytes of CSV records in one batch (a batch ends at the record that
-/// reaches it, or at the row limit): bounds memory when cells are huge.
+/// Most bytes of CSV records (fields and their offsets) in one batch: a batch
+/// ends at the record that reaches it, or at the row limit. Bounds memory when
+/// cells are huge or records very wide.
 pub const MAX_BATCH_BYTES: usize = 32 << 20;
 
 /// Raw rows of one input file, in order, with the row number of the first.
@@ -57,9 +58,9 @@ impl Batch {
         self.columns = None;
     }
 
-    /// Bytes of CSV fields held (while filling).
+    /// Bytes a CSV batch holds (while filling): its fields and their offsets.
     pub fn csv_bytes(&self) -> usize {
-        self.data.len()
+        self.data.len() + 4 * self.field_ends.len() + 8 * self.records.len()
     }
 
     /// Ends filling: checks the CSV bytes for UTF-8 once, for the whole batch
@@ -128,6 +129,8 @@ mod tests {
         assert_eq!(b.csv_row(2).bytes(2), None);
         b.clear();
         assert_eq!((b.len, b.csv_bytes()), (0, 0));
+        b.push_record(&ByteRecord::from(vec!["ab", "c"])).unwrap();
+        assert_eq!(b.csv_bytes(), 3 + 2 * 4 + 8);
     }
 
     /// A batch whose bytes are UTF-8 only as a whole (a character split

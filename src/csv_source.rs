@@ -81,9 +81,15 @@ impl CsvSource {
             {
                 break;
             }
-            batch
-                .push_record(&self.record)
-                .map_err(|_| RunError::unusable(&self.path, format!("record {} is larger than 4 GB", self.rows + 1)))?;
+            batch.push_record(&self.record).map_err(|_| {
+                RunError::unusable(
+                    &self.path,
+                    format!(
+                        "record {} is too large to read (a batch holds at most 4 GB)",
+                        self.rows + 1
+                    ),
+                )
+            })?;
             self.rows += 1;
         }
         batch.seal();
@@ -133,8 +139,9 @@ mod tests {
         let mut src = CsvSource::open(path.to_str().unwrap(), &ColumnOverrides::default()).unwrap();
         let mut batch = Batch::default();
         let mut shapes = Vec::new();
-        // Row i holds 4 + 4 + 10 i field bytes: rows 1-3 reach 60 (78), rows
-        // 4-5 too (106); rows 6 and 7 are each 60 or more alone.
+        // Row i holds 4 + 4 + 10 i field bytes, 12 bytes of field ends and 8 of
+        // record bounds (28 + 10 i): rows 1-2 reach 60 (86), rows 3-4 too
+        // (126); rows 5, 6 and 7 are each 60 or more alone.
         while src.read_batch_within(&mut batch, 5, 60).unwrap() {
             let last = batch.csv_row(batch.len - 1);
             shapes.push((batch.first_row, batch.len, last.bytes(0).unwrap().to_vec()));
@@ -142,8 +149,9 @@ mod tests {
         assert_eq!(
             shapes,
             [
-                (1, 3, b"C003".to_vec()),
-                (4, 2, b"C005".to_vec()),
+                (1, 2, b"C002".to_vec()),
+                (3, 2, b"C004".to_vec()),
+                (5, 1, b"C005".to_vec()),
                 (6, 1, b"C006".to_vec()),
                 (7, 1, b"C007".to_vec()),
             ]

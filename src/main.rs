@@ -238,11 +238,13 @@ impl ExplainArgs {
 /// netstage's buffers are made on one thread and freed on another, which
 /// fragments the arenas: resident memory of a Parquet run crept up by 11 %
 /// from 2M to 10M rows while the heap itself stayed flat (heaptrack). One
-/// arena per core keeps it within 7 %, at the same speed (BENCHMARKS.md).
-/// A `MALLOC_ARENA_MAX` set by the user wins.
+/// arena per core brought that to 4 %, at the same speed (BENCHMARKS.md).
+/// An arena limit the user set (`MALLOC_ARENA_MAX`, or `malloc.arena_max`
+/// in `GLIBC_TUNABLES`) wins.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
-    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+    let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() || tunables.contains("malloc.arena_max") {
         return;
     }
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());

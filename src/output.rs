@@ -43,19 +43,23 @@ pub struct Layout {
 
 impl Layout {
     /// The layout of a run: `source` with several inputs, and the pass-through
-    /// columns `kept` (input headers). A pass-through header equal to an
-    /// output column or to an earlier pass-through header is written as
-    /// `input_NAME` (then `input_NAME_2`, ...), so no two output columns
-    /// share a name.
+    /// columns `kept` (input headers). A pass-through header equal to a column
+    /// written before it (ignoring ASCII case) is written as `input_NAME`
+    /// (then `input_NAME_2`, ...), so no two output columns share a name.
     pub fn new(with_source: bool, kept: &[String]) -> Layout {
-        let mut taken: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        let mut taken: Vec<String> = COLUMNS
+            .iter()
+            .filter(|c| with_source || **c != "source")
+            .map(|c| c.to_string())
+            .collect();
+        let is_taken = |taken: &[String], name: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(name));
         let mut keep = Vec::with_capacity(kept.len());
         for name in kept {
             let mut out = name.clone();
-            if taken.contains(&out) {
+            if is_taken(&taken, &out) {
                 out = format!("input_{name}");
                 let mut n = 2;
-                while taken.contains(&out) {
+                while is_taken(&taken, &out) {
                     out = format!("input_{name}_{n}");
                     n += 1;
                 }
@@ -263,6 +267,10 @@ mod tests {
         );
         let l = Layout::new(false, &["input_row".to_string(), "row".to_string()]);
         assert_eq!(l.keep, ["input_row", "input_row_2"]);
+        // Case does not make a name different; `source` is only taken when written.
+        let kept: Vec<String> = ["Status", "source"].map(String::from).to_vec();
+        assert_eq!(Layout::new(false, &kept).keep, ["input_Status", "source"]);
+        assert_eq!(Layout::new(true, &kept).keep, ["input_Status", "input_source"]);
         assert_eq!(Layout::new(true, &[]).header().len(), 24);
     }
 

@@ -125,10 +125,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
             index: i,
             source: cfg.inputs[i].clone(),
             columns: s.columns().clone(),
-            keep: kept
-                .iter()
-                .map(|k| s.columns().unused.iter().find(|(_, h)| h == k).map(|(c, _)| *c))
-                .collect(),
+            keep: kept_columns(&kept, &s.columns().unused),
         })
         .collect();
     let progress_counters: Vec<_> = sources.iter().map(Source::progress).collect();
@@ -250,6 +247,23 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         inputs,
         seconds,
     })
+}
+
+/// For each pass-through header (`kept`, in layout order), this input's
+/// column of that name: the n-th column of a name for its n-th occurrence, so
+/// a repeated header keeps each of its columns.
+fn kept_columns(kept: &[String], unused: &[(usize, String)]) -> Vec<Option<usize>> {
+    kept.iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let occurrence = kept[..i].iter().filter(|k| *k == name).count();
+            unused
+                .iter()
+                .filter(|(_, h)| h == name)
+                .nth(occurrence)
+                .map(|(c, _)| *c)
+        })
+        .collect()
 }
 
 fn check_stop(stop: &StopFlag) -> Result<(), RunError> {
@@ -426,4 +440,19 @@ fn write_file(out_dir: &mut OutputDir, name: &str, bytes: &[u8]) -> Result<(), R
     let (mut f, path) = out_dir.create(name)?;
     f.write_all(bytes).map_err(|e| io_error(&path, e))?;
     f.sync_all().map_err(|e| io_error(&path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_pass_through_headers_keep_each_column() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let kept = names(&["sex", "sex", "note"]);
+        let unused: Vec<(usize, String)> = vec![(7, "note".into()), (3, "sex".into()), (5, "sex".into())];
+        assert_eq!(kept_columns(&kept, &unused), [Some(3), Some(5), Some(7)]);
+        // A later input with one `sex` column and no `note`.
+        assert_eq!(kept_columns(&kept, &[(2, "sex".into())]), [Some(2), None, None]);
+    }
 }

@@ -317,14 +317,14 @@ fn parquet_in_and_out_across_batches_for_any_thread_count() {
 }
 
 /// --keep-columns copies input columns named like output columns (`status`,
-/// `row`) after the contract's columns as `input_status`, `input_row`, in CSV
-/// and Parquet alike.
+/// `row`) or like an earlier kept column after the contract's columns as
+/// `input_status`, `input_row`, `input_comment`, in CSV and Parquet alike.
 #[test]
 fn kept_columns_named_like_output_columns() {
     let d = Dir::new();
     let input = d.write(
         "in.csv",
-        "primary_site,histology,year,status,row,comment\nC250,8240,2021,old,7,a\n,8240,2021,,x,b\n",
+        "primary_site,histology,year,status,row,comment,comment\nC250,8240,2021,old,7,a,a2\n,8240,2021,,x,b,b2\n",
     );
     netstage(&["stage", &input, "-o", &d.out(), "--quiet", "--keep-columns"], None).expect_code(0);
     let csv = csv_rows(&d.read("out/stages.csv"));
@@ -345,7 +345,12 @@ fn kept_columns_named_like_output_columns() {
     .expect_code(0);
     let (header, got) = read_stages_parquet(&d.path().join("pq/stages.parquet"));
     assert_eq!(header, csv[0]);
-    assert_eq!(&header[header.len() - 3..], ["input_status", "input_row", "comment"]);
+    assert_eq!(
+        &header[header.len() - 4..],
+        ["input_status", "input_row", "comment", "input_comment"]
+    );
     assert_eq!(got, csv[1..]);
-    assert_eq!(&got[0][got[0].len() - 3..], ["old", "7", "a"]);
+    // A repeated header keeps each of its columns.
+    assert_eq!(&got[0][got[0].len() - 4..], ["old", "7", "a", "a2"]);
+    assert_eq!(&got[1][got[1].len() - 4..], ["", "x", "b", "b2"]);
 }
