@@ -124,7 +124,6 @@ fn csv_error(path: &str, e: csv::Error) -> RunError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raw_row::RawRow;
 
     /// A batch ends at the row limit or at the record that reaches the byte
     /// limit; row numbers run on.

@@ -181,12 +181,11 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         };
         check_stop(stop)?;
         let ctx = &contexts[batch.input];
-        let chunk = CHUNK_ROWS;
         let outputs: Vec<_> = pool.install(|| {
-            (0..batch.len.div_ceil(chunk))
+            (0..batch.len.div_ceil(CHUNK_ROWS))
                 .into_par_iter()
                 .map(|i| {
-                    let range = i * chunk..((i + 1) * chunk).min(batch.len);
+                    let range = i * CHUNK_ROWS..((i + 1) * CHUNK_ROWS).min(batch.len);
                     let first_row = batch.first_row + range.start as u64;
                     let (opts, format) = (&cfg.options, cfg.output_format);
                     match &batch.columns {

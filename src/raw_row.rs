@@ -11,13 +11,14 @@ pub trait RawRow<'a>: Copy {
     /// Number of fields in the row.
     fn width(self) -> usize;
 
-    /// The raw bytes of field `i`, if the row has it.
-    fn bytes(self, i: usize) -> Option<&'a [u8]>;
+    /// Field `i` as text, if the row has it: `Err` with its bytes when they
+    /// are not UTF-8.
+    fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>>;
+}
 
-    /// Field `i` as text: `Err` with its bytes when they are not UTF-8.
-    fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
-        self.bytes(i).map(|b| std::str::from_utf8(b).map_err(|_| b))
-    }
+/// Bytes as text, or themselves when they are not UTF-8.
+fn checked(bytes: &[u8]) -> Result<&str, &[u8]> {
+    std::str::from_utf8(bytes).map_err(|_| bytes)
 }
 
 impl<'a> RawRow<'a> for &'a ByteRecord {
@@ -25,8 +26,8 @@ impl<'a> RawRow<'a> for &'a ByteRecord {
         self.len()
     }
 
-    fn bytes(self, i: usize) -> Option<&'a [u8]> {
-        self.get(i)
+    fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
+        self.get(i).map(checked)
     }
 }
 
@@ -43,21 +44,22 @@ pub struct CsvRow<'a> {
     pub ends: &'a [u32],
 }
 
-impl CsvRow<'_> {
+impl<'a> CsvRow<'a> {
     fn range(self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)? as usize;
         let start = if i == 0 { self.start } else { self.ends[i - 1] as usize };
         Some(start..end)
+    }
+
+    /// The raw bytes of field `i`, if the record has it.
+    pub fn bytes(self, i: usize) -> Option<&'a [u8]> {
+        self.data.get(self.range(i)?)
     }
 }
 
 impl<'a> RawRow<'a> for CsvRow<'a> {
     fn width(self) -> usize {
         self.ends.len()
-    }
-
-    fn bytes(self, i: usize) -> Option<&'a [u8]> {
-        self.data.get(self.range(i)?)
     }
 
     fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
@@ -67,8 +69,7 @@ impl<'a> RawRow<'a> for CsvRow<'a> {
         if let Some(field) = self.text.and_then(|t| t.get(range.clone())) {
             return Some(Ok(field));
         }
-        let bytes = self.data.get(range)?;
-        Some(std::str::from_utf8(bytes).map_err(|_| bytes))
+        self.data.get(range).map(checked)
     }
 }
 
@@ -84,10 +85,6 @@ pub struct ArrowRow<'a> {
 impl<'a> RawRow<'a> for ArrowRow<'a> {
     fn width(self) -> usize {
         self.columns.len()
-    }
-
-    fn bytes(self, i: usize) -> Option<&'a [u8]> {
-        self.columns.get(i).map(|c| c.get(self.row).as_bytes())
     }
 
     fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
