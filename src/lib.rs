@@ -18,6 +18,7 @@ pub mod parquet_source;
 pub mod pipeline;
 pub mod raw_row;
 pub mod schemas;
+pub mod seer_algorithm;
 pub mod source;
 pub mod stage_rows;
 pub mod summary;

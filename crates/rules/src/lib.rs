@@ -27,6 +27,7 @@
 
 pub mod category;
 pub mod engine;
+pub mod eod;
 pub mod extent;
 pub mod facts;
 pub mod histology;
@@ -38,6 +39,7 @@ pub mod routing;
 pub mod schema;
 pub mod site;
 pub mod stage;
+pub mod table;
 pub mod year;
 
 pub use engine::{Options, RuleSet, Trace};

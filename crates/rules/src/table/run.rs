@@ -1,0 +1,325 @@
+//! Running one schema on one set of inputs, with the semantics of imsweb's
+//! `DecisionEngine.process`:
+//!
+//! 1. every value is trimmed; a schema input that is not supplied takes its
+//!    default; a supplied, non-blank input is checked against its table and
+//!    an [`RunErrorKind::InvalidInput`] is recorded when no row matches
+//!    (processing goes on, as the SEER schemas ask);
+//! 2. every output takes its default, then the schema's initial context is set;
+//! 3. each mapping whose inclusion tables all match and whose exclusion
+//!    tables do not runs: its initial context is set, then each table path
+//!    maps its input keys, runs the table (first matching row; its endpoints
+//!    in column order, a `JUMP` running the target table in place, `STOP`
+//!    ending the mapping's remaining paths), and removes the mapped keys.
+//!
+//! Values live in a [`Scratch`] that a worker reuses from row to row: a slot
+//! per key that points at a constant of the algorithm or at a caller's input,
+//! so a run copies no text.
+
+use super::algorithm::{Algorithm, BLANK, ConstId, Endpoint, KeyId, Path, SchemaId, TableId, Val};
+use super::cell::trim;
+
+/// What a key holds during a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Absent,
+    Const(ConstId),
+    Input(u16),
+}
+
+/// Why a run recorded an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunErrorKind {
+    /// A supplied input is not in its validation table.
+    InvalidInput,
+    /// No row of a table matched.
+    MatchNotFound,
+    /// A row's `ERROR` endpoint was reached.
+    StagingError,
+    /// An input mapping named a key that has no value.
+    UnknownInputMapping,
+}
+
+/// An error recorded by a run; processing goes on after it, as in the source engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunError {
+    /// What happened.
+    pub kind: RunErrorKind,
+    /// The table involved.
+    pub table: Option<TableId>,
+    /// The key involved (the invalid input, the error column).
+    pub key: Option<KeyId>,
+}
+
+/// One table a run went through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Index of the mapping in the schema.
+    pub mapping: u16,
+    /// The table.
+    pub table: TableId,
+    /// The row that matched (0-based), if any.
+    pub row: Option<u32>,
+}
+
+/// Reusable per-worker state of a run.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    slots: Vec<Slot>,
+    steps: Vec<Step>,
+    errors: Vec<RunError>,
+}
+
+impl Scratch {
+    /// An empty scratch; it grows to the algorithm's size on first use.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+/// The result of a run: read values by key.
+pub struct RunOutput<'s> {
+    alg: &'s Algorithm,
+    inputs: &'s [(KeyId, &'s [u8])],
+    scratch: &'s Scratch,
+}
+
+impl<'s> RunOutput<'s> {
+    /// A key's value at the end of the run (`None`: absent).
+    pub fn get(&self, key: KeyId) -> Option<&'s [u8]> {
+        resolve(self.alg, self.inputs, self.scratch.slots[key.0 as usize])
+    }
+
+    /// A key's value by name, as text (`None`: absent or unknown key).
+    pub fn get_str(&self, name: &str) -> Option<&'s str> {
+        let key = self.alg.key(name)?;
+        self.get(key).and_then(|b| std::str::from_utf8(b).ok())
+    }
+
+    /// The errors recorded, in order.
+    pub fn errors(&self) -> &'s [RunError] {
+        &self.scratch.errors
+    }
+
+    /// The tables the run went through, in order, with their matching rows.
+    pub fn steps(&self) -> &'s [Step] {
+        &self.scratch.steps
+    }
+}
+
+#[inline]
+fn resolve<'a>(alg: &'a Algorithm, inputs: &[(KeyId, &'a [u8])], slot: Slot) -> Option<&'a [u8]> {
+    match slot {
+        Slot::Absent => None,
+        Slot::Const(c) => Some(alg.constant(c)),
+        Slot::Input(i) => Some(trim_bytes(inputs[i as usize].1)),
+    }
+}
+
+fn trim_bytes(b: &[u8]) -> &[u8] {
+    match std::str::from_utf8(b) {
+        Ok(s) => trim(s).as_bytes(),
+        Err(_) => {
+            let start = b.iter().position(|&c| c > b' ').unwrap_or(b.len());
+            let end = b.iter().rposition(|&c| c > b' ').map_or(start, |e| e + 1);
+            &b[start..end]
+        }
+    }
+}
+
+struct Run<'a> {
+    alg: &'a Algorithm,
+    inputs: &'a [(KeyId, &'a [u8])],
+}
+
+impl<'a> Run<'a> {
+    #[inline]
+    fn get(&self, slots: &[Slot], key: KeyId) -> Option<&'a [u8]> {
+        resolve(self.alg, self.inputs, slots[key.0 as usize])
+    }
+
+    /// The slot a value writes: a constant, or the referenced key's slot
+    /// (blank when that key is absent).
+    fn val(&self, slots: &[Slot], v: Val) -> Slot {
+        match v {
+            Val::Const(c) => Slot::Const(c),
+            Val::Ref(k) => match slots[k.0 as usize] {
+                Slot::Absent => Slot::Const(BLANK),
+                s => s,
+            },
+        }
+    }
+
+    fn find(&self, table: TableId, slots: &[Slot]) -> Option<usize> {
+        self.alg.table(table).find_row(&|k| self.get(slots, k))
+    }
+
+    /// Whether a path's table matches, with its input mapping applied to a
+    /// view of the context (the context itself is left as it is).
+    fn path_matches(&self, path: &Path, slots: &[Slot]) -> Option<usize> {
+        if path.input_mapping.is_empty() {
+            return self.find(path.table, slots);
+        }
+        let mut overlay: Vec<(KeyId, Slot)> = Vec::with_capacity(path.input_mapping.len());
+        let lookup = |overlay: &[(KeyId, Slot)], k: KeyId| {
+            overlay
+                .iter()
+                .rev()
+                .find(|(o, _)| *o == k)
+                .map_or(slots[k.0 as usize], |(_, s)| *s)
+        };
+        for (from, to) in path.input_mapping.iter() {
+            let v = lookup(&overlay, *from);
+            if v != Slot::Absent {
+                overlay.push((*to, v));
+            }
+        }
+        self.alg
+            .table(path.table)
+            .find_row(&|k| resolve(self.alg, self.inputs, lookup(&overlay, k)))
+    }
+
+    /// Runs a table (and its jumps); false when a `STOP` ends the mapping.
+    fn process(&self, mapping: u16, table: TableId, path: &Path, sc: &mut Scratch) -> bool {
+        let row = self.find(table, &sc.slots);
+        sc.steps.push(Step {
+            mapping,
+            table,
+            row: row.map(|r| r as u32),
+        });
+        let Some(row) = row else {
+            sc.errors.push(RunError {
+                kind: RunErrorKind::MatchNotFound,
+                table: Some(table),
+                key: None,
+            });
+            return true;
+        };
+        let mut go_on = true;
+        for ep in self.alg.table(table).rows[row].endpoints.iter() {
+            match *ep {
+                Endpoint::Stop => go_on = false,
+                Endpoint::Jump(target) => go_on = self.process(mapping, target, path, sc),
+                Endpoint::Error(key) => sc.errors.push(RunError {
+                    kind: RunErrorKind::StagingError,
+                    table: Some(table),
+                    key: Some(key),
+                }),
+                Endpoint::Match => {}
+                Endpoint::Value(key, v) => self.write(path, key, Some(v), sc),
+                Endpoint::Remove(key) => self.write(path, key, None, sc),
+            }
+        }
+        go_on
+    }
+
+    /// Writes an endpoint's value to its key, or to the keys the path's
+    /// output mapping sends it to.
+    fn write(&self, path: &Path, key: KeyId, v: Option<Val>, sc: &mut Scratch) {
+        let mut mapped = false;
+        for (from, to) in path.output_mapping.iter() {
+            if *from == key {
+                mapped = true;
+                let s = v.map_or(Slot::Absent, |v| self.val(&sc.slots, v));
+                sc.slots[to.0 as usize] = s;
+            }
+        }
+        if !mapped {
+            let s = v.map_or(Slot::Absent, |v| self.val(&sc.slots, v));
+            sc.slots[key.0 as usize] = s;
+        }
+    }
+}
+
+impl Algorithm {
+    /// Runs a schema. `inputs` are `(key, value)` pairs (a key not listed is
+    /// not supplied); values are trimmed. Context variables such as
+    /// `ctx_year_current` are passed as inputs too.
+    pub fn run<'s>(&'s self, schema: SchemaId, inputs: &'s [(KeyId, &'s [u8])], sc: &'s mut Scratch) -> RunOutput<'s> {
+        sc.slots.clear();
+        sc.slots.resize(self.key_count(), Slot::Absent);
+        sc.steps.clear();
+        sc.errors.clear();
+        for (i, (key, _)) in inputs.iter().enumerate() {
+            sc.slots[key.0 as usize] = Slot::Input(i as u16);
+        }
+        let run = Run { alg: self, inputs };
+        let s = self.schema(schema);
+
+        for input in s.inputs.iter() {
+            let k = input.key.0 as usize;
+            if sc.slots[k] == Slot::Absent {
+                sc.slots[k] = run.val(&sc.slots, input.default);
+                continue;
+            }
+            let supplied = run.get(&sc.slots, input.key).is_some_and(|v| !v.is_empty());
+            if let (true, Some(table)) = (supplied, input.table)
+                && run.find(table, &sc.slots).is_none()
+            {
+                sc.errors.push(RunError {
+                    kind: RunErrorKind::InvalidInput,
+                    table: Some(table),
+                    key: Some(input.key),
+                });
+            }
+        }
+        for out in s.outputs.iter() {
+            sc.slots[out.key.0 as usize] = run.val(&sc.slots, out.default);
+        }
+        for (k, v) in s.initial_context.iter() {
+            sc.slots[k.0 as usize] = run.val(&sc.slots, *v);
+        }
+
+        for (mi, m) in s.mappings.iter().enumerate() {
+            let mi = mi as u16;
+            let included = m.inclusion.iter().all(|p| run.path_matches(p, &sc.slots).is_some())
+                && m.exclusion.iter().all(|p| run.path_matches(p, &sc.slots).is_none());
+            if !included {
+                continue;
+            }
+            for p in m.inclusion.iter().chain(m.exclusion.iter()) {
+                let row = run.path_matches(p, &sc.slots).map(|r| r as u32);
+                sc.steps.push(Step {
+                    mapping: mi,
+                    table: p.table,
+                    row,
+                });
+            }
+            for (k, c) in m.initial_context.iter() {
+                sc.slots[k.0 as usize] = Slot::Const(*c);
+            }
+            for p in m.paths.iter() {
+                for (from, to) in p.input_mapping.iter() {
+                    match sc.slots[from.0 as usize] {
+                        Slot::Absent => sc.errors.push(RunError {
+                            kind: RunErrorKind::UnknownInputMapping,
+                            table: Some(p.table),
+                            key: Some(*from),
+                        }),
+                        v => sc.slots[to.0 as usize] = v,
+                    }
+                }
+                let go_on = run.process(mi, p.table, p, sc);
+                for (_, to) in p.input_mapping.iter() {
+                    sc.slots[to.0 as usize] = Slot::Absent;
+                }
+                if !go_on {
+                    break;
+                }
+            }
+        }
+        RunOutput {
+            alg: self,
+            inputs,
+            scratch: sc,
+        }
+    }
+
+    /// Whether a table has a row matching the given values (`(key, value)`
+    /// pairs; other keys absent). For schema selection and validity checks.
+    pub fn table_matches(&self, table: TableId, values: &[(KeyId, &[u8])]) -> bool {
+        self.table(table)
+            .find_row(&|k| values.iter().find(|(key, _)| *key == k).map(|(_, v)| trim_bytes(v)))
+            .is_some()
+    }
+}
