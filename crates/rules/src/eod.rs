@@ -266,6 +266,8 @@ impl<'s> EodRun<'s> {
     }
 
     /// The problems, in the order the algorithm met them (empty: derived).
+    /// A rejection by a table none of whose inputs netstage supplies is left
+    /// out when an earlier problem caused it.
     pub fn problems(&self) -> Vec<EodProblem> {
         let mut out = Vec::new();
         for e in self.out.errors() {
@@ -287,7 +289,10 @@ impl<'s> EodRun<'s> {
                     EodProblem::Rejected { table, items }
                 }
             };
-            if !out.contains(&p) {
+            // A table that rejects only values derived from an earlier
+            // failure says nothing new: the first problem is the cause.
+            let derived_only = matches!(&p, EodProblem::Rejected { items, .. } if items.is_empty());
+            if !out.contains(&p) && !(derived_only && !out.is_empty()) {
                 out.push(p);
             }
         }

@@ -321,11 +321,14 @@ fn read_schema_line(s: &mut SchemaData, f: &[&str]) -> Result<(), String> {
                 .push((f[1].to_string(), f[2].to_string()));
         }
         kind @ ("include" | "exclude" | "path") => {
-            want(4)?;
+            // Empty key mappings at the end of the line may be left out.
+            if !(2..=4).contains(&f.len()) {
+                return Err(format!("'{}' takes 1 to 3 fields, found {}", f[0], f.len() - 1));
+            }
             let p = TablePathData {
                 table: f[1].to_string(),
-                input_mapping: parse_key_map(f[2])?,
-                output_mapping: parse_key_map(f[3])?,
+                input_mapping: parse_key_map(f.get(2).copied().unwrap_or(""))?,
+                output_mapping: parse_key_map(f.get(3).copied().unwrap_or(""))?,
             };
             let m = mapping(s, f[0])?;
             match kind {
