@@ -7,6 +7,7 @@ mod cli;
 mod fuzz_regressions;
 mod golden_outputs;
 mod hostile;
+mod import;
 mod parquet;
 mod pipeline;
 mod privacy;

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use netstage::seer_algorithm::{netstage_schemas, read_folder};
+use netstage::seer_algorithm::{SchemaPick, netstage_schemas, read_folder};
 use netstage_rules::table::{Algorithm, text};
 use sha2::{Digest, Sha256};
 
@@ -34,6 +34,10 @@ struct Cli {
     /// Path of the folder in that repository.
     #[arg(long, default_value = "")]
     path: String,
+    /// Import these schemas (and the tables they reach) instead of the ones
+    /// netstage routes to.
+    #[arg(long = "schema", value_name = "ID")]
+    schemas: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -51,7 +55,18 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let (data, files) = read_folder(&cli.seer_dir, &netstage_schemas())?;
+    let picks = if cli.schemas.is_empty() {
+        netstage_schemas()
+    } else {
+        cli.schemas
+            .iter()
+            .map(|id| SchemaPick {
+                id: id.clone(),
+                selection_only: false,
+            })
+            .collect()
+    };
+    let (data, files) = read_folder(&cli.seer_dir, &picks)?;
     Algorithm::compile(&data).context("the imported tables do not compile")?;
     let tables = text::write(&data).map_err(|e| anyhow::anyhow!(e))?;
     let base = format!("{}-{}", data.name, data.version);
