@@ -292,7 +292,7 @@ impl<'s> EodRun<'s> {
             // A table that rejects only values derived from an earlier
             // failure says nothing new: the first problem is the cause.
             let derived_only = matches!(&p, EodProblem::Rejected { items, .. } if items.is_empty());
-            if !out.contains(&p) && !(derived_only && !out.is_empty()) {
+            if (out.is_empty() || !derived_only) && !out.contains(&p) {
                 out.push(p);
             }
         }
