@@ -422,7 +422,9 @@ mod tests {
         } else {
             Status::Error
         });
-        o.site_group = i.is_multiple_of(3).then_some(SiteGroup::Pancreas);
+        o.site_group = i
+            .is_multiple_of(3)
+            .then(|| SiteGroup::named("pancreas").expect("site group"));
         o.organ_general = i.is_multiple_of(2).then_some(i.is_multiple_of(4));
         o.t = Some(["T1", "T2", "T3"][i as usize % 3]);
         o.stage = (!i.is_multiple_of(5)).then(|| StageCode::from_code("2A").unwrap());

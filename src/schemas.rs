@@ -79,7 +79,7 @@ pub fn schemas_table() -> String {
          appendix carcinoma V9 2023+; lung V9 2025+.\n",
     );
     out.push_str("\nExtent tokens of the facts basis (staging-rules §13.1; the deepest one counts):\n");
-    for chapter in netstage_rules::Chapter::ALL.into_iter().filter(|c| c.is_net()) {
+    for chapter in netstage_rules::Chapter::all().filter(|c| c.is_net()) {
         let mut line = format!("  {:<18}", Schema::new(chapter, netstage_rules::Edition::Eighth).name());
         for (label, level) in [
             ("size decides", Level::Size),

@@ -36,7 +36,11 @@ fn unpack(key: CellKey) -> Cell {
     let status = Status::ALL[status as usize];
     let stage = StageCode::from_index(stage);
     Cell {
-        site: SiteGroup::ALL.get(site as usize).map_or("", |g| g.name()),
+        site: if (site as usize) < SiteGroup::count() {
+            SiteGroup(site).name()
+        } else {
+            ""
+        },
         schema: schema.map_or("", |s| s.name()),
         edition: schema.map_or("", |s| s.edition.code()),
         status: status.name(),
@@ -71,7 +75,7 @@ impl Counts {
         self.rows += 1;
         self.by_status[out.status as usize] += 1;
         let key = pack(
-            out.site_group.map_or(NONE, |g| g as u8),
+            out.site_group.map_or(NONE, |g| g.0),
             out.schema.map_or(NONE, Schema::index),
             out.status as u8,
             out.stage.map_or(NONE, StageCode::index),
@@ -262,10 +266,9 @@ pub fn site_stage_table(counts: &Counts) -> String {
     stages.dedup();
     let mut sites: Vec<&str> = by_site.keys().copied().collect();
     let site_rank = |s: &str| {
-        SiteGroup::ALL
-            .iter()
+        SiteGroup::all()
             .position(|g| g.name() == s)
-            .unwrap_or(SiteGroup::ALL.len())
+            .unwrap_or(SiteGroup::count())
     };
     sites.sort_by_key(|s| (site_rank(s), s.to_string()));
     let get = |site: &str, stage: &str| by_site.get(site).and_then(|m| m.get(stage)).copied().unwrap_or(0);

@@ -5,6 +5,7 @@ use std::fmt::Arguments;
 use std::sync::OnceLock;
 
 use crate::category::{Category, CategoryValue, Part, Prefix, parse_category};
+use crate::chapters::Hook;
 use crate::extent::{Level, token_level};
 use crate::facts::{
     MetastasisReading, Size, combine_sizes, facts_n, facts_t, parse_mass_mm, parse_metastasis, parse_multiple,
@@ -266,7 +267,7 @@ impl RuleSet {
                 "Year unknown: the registry tables choose Version 9 where it exists."
             ));
         }
-        if schema.chapter == Chapter::Stomach && site.0 == 160 {
+        if schema.chapter.has_hook(Hook::EgjDiscriminator) && site.0 == 160 {
             msgs.push(Message::new(
                 Code::WEgjAssumed,
                 "C16.0 carcinoma routed to stomach (no EGJ discriminator)",
@@ -738,7 +739,9 @@ fn facts_fields(chapter: Chapter) -> impl Iterator<Item = Field> {
         Field::NodesPositive,
         Field::Metastasis,
     ];
-    let mass = (chapter == Chapter::NetJejunumIleum).then_some(Field::MesentericMassMm);
+    let mass = chapter
+        .has_hook(Hook::MesentericMass)
+        .then_some(Field::MesentericMassMm);
     base.into_iter().chain(mass)
 }
 
@@ -788,7 +791,7 @@ fn facts_basis<'a>(rec: &Record<'a>, schema: Schema, msgs: &mut Messages<'a>, tr
         msgs.push(Message::value(Code::ENodes, Field::NodesPositive, nodes_text, why));
         None
     });
-    let mass = if chapter == Chapter::NetJejunumIleum {
+    let mass = if chapter.has_hook(Hook::MesentericMass) {
         let mass_text = text(rec, Field::MesentericMassMm, msgs).unwrap_or("");
         parse_mass_mm(mass_text).unwrap_or_else(|why| {
             msgs.push(Message::value(Code::EMass, Field::MesentericMassMm, mass_text, why));
@@ -897,7 +900,7 @@ fn trace_facts(
     };
     trace.step(format_args!("Facts T ({}): {why_t} -> {t}.", schema.name()));
     let why_n = match (nodes, mass) {
-        (_, Some(v)) if v > 20 && schema.chapter == Chapter::NetJejunumIleum => {
+        (_, Some(v)) if v > 20 && schema.chapter.has_hook(Hook::MesentericMass) => {
             format!("mesenteric mass {v} mm is over 20 mm")
         }
         ("", _) => "nodes_positive blank: nodes not assessed".to_string(),

@@ -2,6 +2,7 @@
 //! metastasis sites, multiple tumors) and deriving T, N and M from them
 //! (staging-rules §13, io-contract §2.1 and §11).
 
+use crate::chapters::Hook;
 use crate::extent::{Level, TOKEN_MAX, normalize_token};
 use crate::schema::Chapter;
 
@@ -152,22 +153,12 @@ pub fn combine_sizes(mm: Option<SizeReading>, cm: Option<SizeReading>) -> Result
     }
 }
 
-/// Size thresholds at level 1 (staging-rules §13.1): the first row whose
-/// upper bound (inclusive, whole mm) holds gives T.
-#[rustfmt::skip]
-const SIZE_T: &[(Chapter, &[(u32, &str)])] = &[
-    (Chapter::NetStomach,      &[(10, "T1"), (u32::MAX, "T2")]),
-    (Chapter::NetDuodenum,     &[(10, "T1"), (u32::MAX, "T2")]),
-    (Chapter::NetAmpulla,      &[(10, "T1"), (u32::MAX, "T2")]),
-    (Chapter::NetJejunumIleum, &[(10, "T1"), (u32::MAX, "T2")]),
-    (Chapter::NetColonRectum,  &[(9, "T1a"), (20, "T1b"), (u32::MAX, "T2")]),
-    (Chapter::NetAppendix,     &[(20, "T1"), (40, "T2"), (u32::MAX, "T3")]),
-    (Chapter::NetPancreas,     &[(19, "T1"), (40, "T2"), (u32::MAX, "T3")]),
-];
-
 /// T from size alone; `None` when the size does not tell (unknown, `998`).
 pub fn size_t(chapter: Chapter, size: Size) -> Option<&'static str> {
-    let (_, rows) = SIZE_T.iter().find(|(c, _)| *c == chapter)?;
+    let rows = &chapter.facts().size_cuts;
+    if rows.is_empty() {
+        return None;
+    }
     match size {
         Size::NoMass => Some("T0"),
         Size::Microscopic => Some(rows[0].1),
@@ -254,7 +245,7 @@ pub fn parse_mass_mm(text: &str) -> Result<Option<u32>, Reason> {
 /// N from the facts (staging-rules §13.2). The flag asks for `W_NODE_COUNT_UNKNOWN`.
 /// Jejunum/ileum: a mesenteric mass over 20 mm or 12+ nodes gives N2.
 pub fn facts_n(chapter: Chapter, nodes: Option<Nodes>, mass_mm: Option<u32>) -> (&'static str, bool) {
-    let jejunum_ileum = chapter == Chapter::NetJejunumIleum;
+    let jejunum_ileum = chapter.has_hook(Hook::MesentericMass);
     if jejunum_ileum && mass_mm.is_some_and(|m| m > 20) {
         return ("N2", false);
     }
@@ -369,6 +360,10 @@ pub fn parse_t_suffix(text: &str) -> Result<bool, Reason> {
 mod tests {
     use super::*;
 
+    fn ch(key: &str) -> Chapter {
+        Chapter::from_key(key).expect("chapter key")
+    }
+
     fn mm(text: &str) -> Option<Size> {
         parse_size_mm(text, false).unwrap().map(|r| r.size)
     }
@@ -426,28 +421,28 @@ mod tests {
     fn size_boundaries_per_chapter() {
         let t = |c, v| size_t(c, Size::Mm(v)).unwrap();
         for c in [
-            Chapter::NetStomach,
-            Chapter::NetDuodenum,
-            Chapter::NetAmpulla,
-            Chapter::NetJejunumIleum,
+            ch("net_stomach"),
+            ch("net_duodenum"),
+            ch("net_ampulla"),
+            ch("net_jejunum_ileum"),
         ] {
             assert_eq!((t(c, 10), t(c, 11)), ("T1", "T2"));
         }
-        let cr = Chapter::NetColonRectum;
+        let cr = ch("net_colon_rectum");
         assert_eq!((t(cr, 9), t(cr, 10), t(cr, 20), t(cr, 21)), ("T1a", "T1b", "T1b", "T2"));
-        let ap = Chapter::NetAppendix;
+        let ap = ch("net_appendix");
         assert_eq!((t(ap, 20), t(ap, 21), t(ap, 40), t(ap, 41)), ("T1", "T2", "T2", "T3"));
-        let pa = Chapter::NetPancreas;
+        let pa = ch("net_pancreas");
         assert_eq!((t(pa, 19), t(pa, 20), t(pa, 40), t(pa, 41)), ("T1", "T2", "T2", "T3"));
         assert_eq!(size_t(cr, Size::Microscopic), Some("T1a"));
         assert_eq!(size_t(pa, Size::NoMass), Some("T0"));
         assert_eq!(size_t(pa, Size::Unknown), None);
-        assert_eq!(size_t(Chapter::Lung, Size::Mm(5)), None);
+        assert_eq!(size_t(ch("lung"), Size::Mm(5)), None);
     }
 
     #[test]
     fn extent_level_and_size_combine() {
-        let st = Chapter::NetStomach;
+        let st = ch("net_stomach");
         assert_eq!(facts_t(st, Some(Level::T2), Some(Size::Mm(8))), "T2");
         assert_eq!(facts_t(st, Some(Level::T2), Some(Size::Unknown)), "T2");
         assert_eq!(facts_t(st, Some(Level::Size), Some(Size::Unknown)), "TX");
@@ -457,16 +452,16 @@ mod tests {
         assert_eq!(facts_t(st, Some(Level::Size), Some(Size::Descriptive)), "TX");
         assert_eq!(facts_t(st, Some(Level::T4), Some(Size::Descriptive)), "TX");
         assert_eq!(
-            facts_t(Chapter::NetPancreas, Some(Level::T3), Some(Size::Descriptive)),
+            facts_t(ch("net_pancreas"), Some(Level::T3), Some(Size::Descriptive)),
             "TX"
         );
-        let ap = Chapter::NetAppendix;
+        let ap = ch("net_appendix");
         assert_eq!(facts_t(ap, Some(Level::T3), Some(Size::Mm(15))), "T3");
         assert_eq!(facts_t(ap, Some(Level::Size), Some(Size::Mm(45))), "T3");
-        let pa = Chapter::NetPancreas;
+        let pa = ch("net_pancreas");
         assert_eq!(facts_t(pa, Some(Level::T3), Some(Size::Mm(30))), "T3");
         assert_eq!(facts_t(pa, Some(Level::Size), Some(Size::Mm(40))), "T2");
-        let cr = Chapter::NetColonRectum;
+        let cr = ch("net_colon_rectum");
         assert_eq!(facts_t(cr, Some(Level::T2), Some(Size::Mm(25))), "T2");
         assert_eq!(facts_t(cr, Some(Level::T3), Some(Size::Mm(25))), "T3");
     }
@@ -483,18 +478,15 @@ mod tests {
         for bad in ["91", "92", "93", "94", "96", "100", "2.0", "x", "-1", "1 2"] {
             assert!(parse_nodes(bad).is_err(), "{bad}");
         }
-        let ji = Chapter::NetJejunumIleum;
+        let ji = ch("net_jejunum_ileum");
         assert_eq!(facts_n(ji, Some(Nodes::Count(11)), None), ("N1", false));
         assert_eq!(facts_n(ji, Some(Nodes::Count(12)), None), ("N2", false));
-        assert_eq!(
-            facts_n(Chapter::NetPancreas, Some(Nodes::Count(12)), None),
-            ("N1", false)
-        );
+        assert_eq!(facts_n(ch("net_pancreas"), Some(Nodes::Count(12)), None), ("N1", false));
         assert_eq!(facts_n(ji, Some(Nodes::Count(0)), Some(20)), ("N0", false));
         assert_eq!(facts_n(ji, Some(Nodes::Count(0)), Some(21)), ("N2", false));
         assert_eq!(facts_n(ji, None, Some(21)), ("N2", false));
         assert_eq!(facts_n(ji, None, Some(20)), ("NX", false));
-        assert_eq!(facts_n(Chapter::NetColonRectum, None, Some(50)), ("NX", false));
+        assert_eq!(facts_n(ch("net_colon_rectum"), None, Some(50)), ("NX", false));
         assert_eq!(facts_n(ji, Some(Nodes::PositiveCountUnknown), None), ("N1", true));
         assert_eq!(facts_n(ji, Some(Nodes::NoneExamined), None), ("NX", false));
         assert_eq!(parse_mass_mm("20.5"), Ok(Some(21)));

@@ -1,6 +1,8 @@
 //! Histology and behavior: parsing (io-contract §2.1, §7.8) and the
 //! differentiation class every row with a valid histology reports (§8).
 
+use crate::chapters::{HistologyRoute, tables};
+
 /// An ICD-O-3 morphology code (4 digits, 8000-9999).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Histology(pub u16);
@@ -56,17 +58,17 @@ impl Histology {
         list.contains(&self.0)
     }
 
-    /// Differentiation class from the code alone (io-contract §8).
+    /// Differentiation class from the code alone (io-contract §8), from
+    /// `tables/histologies.tsv`.
+    #[inline]
     pub fn differentiation(self) -> Differentiation {
-        if self.in_ranges(H_NET) || self.0 == H_8272 {
-            Differentiation::Well
-        } else if self.in_ranges(POOR) {
-            Differentiation::Poor
-        } else if self.in_ranges(MIXED) {
-            Differentiation::Mixed
-        } else {
-            Differentiation::Unknown
-        }
+        tables().histology(self.0).map_or(Differentiation::Unknown, |(d, _)| d)
+    }
+
+    /// The route of a neuroendocrine histology (`None`: not neuroendocrine).
+    #[inline]
+    pub fn route(self) -> Option<HistologyRoute> {
+        tables().histology(self.0).map(|(_, r)| r)
     }
 
     /// True for the neuroendocrine histologies netstage routes (well, poor, mixed).
@@ -74,22 +76,6 @@ impl Histology {
         self.differentiation() != Differentiation::Unknown
     }
 }
-
-/// H_NET: the well-differentiated NET histologies (staging-rules §2.1).
-pub const H_NET: &[(u16, u16)] = &[
-    (8150, 8153),
-    (8155, 8156),
-    (8158, 8158),
-    (8240, 8242),
-    (8249, 8249),
-    (8683, 8683),
-];
-/// Also `well` in the output (io-contract §8), routed apart (staging-rules U7).
-pub const H_8272: u16 = 8272;
-/// NEC, large cell, small cell (io-contract §8 `poor`).
-const POOR: &[(u16, u16)] = &[(8013, 8013), (8041, 8045), (8246, 8246)];
-/// MiNEN, MANEC, goblet cell, adenocarcinoid (io-contract §8 `mixed`).
-const MIXED: &[(u16, u16)] = &[(8154, 8154), (8243, 8245)];
 
 /// Differentiation class reported in the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

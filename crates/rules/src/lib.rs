@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 pub mod category;
+pub mod chapters;
 pub mod engine;
 pub mod eod;
 pub mod extent;

@@ -165,7 +165,7 @@ impl Matrices {
         }
         // Every schema with a matrix must be complete: T x N x M over its categories.
         // The chapters netstage stages (NET and lung) have a matrix each.
-        for chapter in Chapter::ALL.into_iter().filter(|c| c.is_staged_by_netstage()) {
+        for chapter in Chapter::all().filter(|c| c.is_staged_by_netstage()) {
             for edition in [Edition::Eighth, Edition::V9] {
                 let schema = Schema::new(chapter, edition);
                 let table = tables.iter().find(|m| m.schema == schema).ok_or_else(|| MatrixError {
@@ -215,7 +215,9 @@ mod tests {
     #[test]
     fn chapter_category_sets() {
         let all = matrices();
-        let stomach = all.get(Schema::new(Chapter::NetStomach, Edition::Eighth)).unwrap();
+        let stomach = all
+            .get(Schema::new(Chapter::from_key("net_stomach").unwrap(), Edition::Eighth))
+            .unwrap();
         let t = |s| Category::from_name(Part::T, s).unwrap();
         let n = |s| Category::from_name(Part::N, s).unwrap();
         let m = |s| Category::from_name(Part::M, s).unwrap();
@@ -224,12 +226,18 @@ mod tests {
         assert!(!stomach.defines(t("T1a")));
         assert!(!stomach.defines(n("N2")));
         assert!(stomach.defines(m("M1c")));
-        let cr = all.get(Schema::new(Chapter::NetColonRectum, Edition::V9)).unwrap();
+        let cr = all
+            .get(Schema::new(Chapter::from_key("net_colon_rectum").unwrap(), Edition::V9))
+            .unwrap();
         assert!(cr.defines(t("T1b")));
-        let lung8 = all.get(Schema::new(Chapter::Lung, Edition::Eighth)).unwrap();
+        let lung8 = all
+            .get(Schema::new(Chapter::from_key("lung").unwrap(), Edition::Eighth))
+            .unwrap();
         assert!(!lung8.defines(n("N2a")));
         assert!(!lung8.defines(m("M1c1")));
-        let lung9 = all.get(Schema::new(Chapter::Lung, Edition::V9)).unwrap();
+        let lung9 = all
+            .get(Schema::new(Chapter::from_key("lung").unwrap(), Edition::V9))
+            .unwrap();
         assert!(lung9.defines(n("N2b")));
         assert!(lung9.defines(m("M1c2")));
         assert!(lung9.defines(t("T1mi")));

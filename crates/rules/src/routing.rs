@@ -1,9 +1,10 @@
 //! Routing: which chapter and edition a record belongs to (staging-rules §2.1-§2.3)
-//! and whether that chapter stages the (site, histology) pair (§2.4).
-//!
-//! The tables below are written to read like the spec's tables.
+//! and whether that chapter stages the (site, histology) pair (§2.4), all read
+//! from the chapter tables (`tables/chapters.tsv`, `site_groups.tsv`,
+//! `histologies.tsv`, `staged_histologies.tsv`).
 
-use crate::histology::{Differentiation, H_8272, H_NET, Histology};
+use crate::chapters::{HistologyRoute, tables};
+use crate::histology::Histology;
 use crate::schema::{Chapter, Edition, Schema};
 use crate::site::{Site, SiteGroup};
 use crate::year::Year;
@@ -23,42 +24,9 @@ pub enum EditionChoice {
 /// First diagnosis year of the first registry table set netstage stages.
 pub const FIRST_YEAR: u16 = 2018;
 
-/// Edition families and the first year of their Version 9 (staging-rules §2.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Family {
-    /// The seven GI/pancreas NET chapters: V9 from 2024.
-    NetGi,
-    /// Appendix carcinoma: V9 from 2023.
-    AppendixCarcinoma,
-    /// Lung: V9 from 2025.
-    Lung,
-    /// Stomach, small intestine, ampulla, exocrine pancreas, colon/rectum: 8th only.
-    EighthOnly,
-}
-
-impl Family {
-    fn of(chapter: Chapter) -> Family {
-        match chapter {
-            c if c.is_net() => Family::NetGi,
-            Chapter::Appendix => Family::AppendixCarcinoma,
-            Chapter::Lung => Family::Lung,
-            _ => Family::EighthOnly,
-        }
-    }
-
-    fn v9_from(self) -> Option<u16> {
-        match self {
-            Family::NetGi => Some(2024),
-            Family::AppendixCarcinoma => Some(2023),
-            Family::Lung => Some(2025),
-            Family::EighthOnly => None,
-        }
-    }
-}
-
 /// The edition of a chapter for a diagnosis year.
 pub fn edition_for(chapter: Chapter, year: Year, choice: EditionChoice) -> Edition {
-    let Some(v9_from) = Family::of(chapter).v9_from() else {
+    let Some(v9_from) = chapter.info().v9_from else {
         return Edition::Eighth;
     };
     match (choice, year) {
@@ -70,78 +38,14 @@ pub fn edition_for(chapter: Chapter, year: Year, choice: EditionChoice) -> Editi
     }
 }
 
-/// Site group -> (NET chapter for well-differentiated NETs, organ-general chapter
-/// for NEC / mixed / goblet-cell tumors). staging-rules §2.1 and §2.2.
-#[rustfmt::skip]
-const CHAPTER_BY_SITE_GROUP: &[(SiteGroup, Chapter, Chapter)] = &[
-    // site group               NET chapter                  organ-general chapter
-    (SiteGroup::Stomach,      Chapter::NetStomach,      Chapter::Stomach),
-    (SiteGroup::Duodenum,     Chapter::NetDuodenum,     Chapter::SmallIntestine),
-    (SiteGroup::Ampulla,      Chapter::NetAmpulla,      Chapter::AmpullaVater),
-    (SiteGroup::JejunumIleum, Chapter::NetJejunumIleum, Chapter::SmallIntestine),
-    (SiteGroup::Appendix,     Chapter::NetAppendix,     Chapter::Appendix),
-    (SiteGroup::ColonRectum,  Chapter::NetColonRectum,  Chapter::ColonRectum),
-    (SiteGroup::Pancreas,     Chapter::NetPancreas,     Chapter::Pancreas),
-    (SiteGroup::Lung,         Chapter::Lung,            Chapter::Lung),
-];
-
-/// One row of the AJCC-ID tables (staging-rules §2.4): the histologies a
-/// chapter stages in an edition, optionally only at some sites or from a year.
-struct Staged {
-    chapter: Chapter,
-    edition: Edition,
-    histologies: &'static [(u16, u16)],
-    /// Sites staged; `None` = every site routed to the chapter.
-    sites: Option<&'static [(u16, u16)]>,
-    /// First diagnosis year the row applies to, if limited.
-    since: Option<u16>,
-}
-
-use Chapter as C;
-use Edition::{Eighth as E8, V9 as E9};
-
-/// staging-rules §2.4, as an exhaustive list: a routed pair not listed here
-/// gets `88` (`N_NOT_STAGED_BY_CHAPTER`). For the organ-general chapters only
-/// the neuroendocrine histologies are listed, since netstage routes nothing else.
-#[rustfmt::skip]
-const AJCC_STAGED: &[Staged] = &[
-    // chapter               ed   staged histologies                                                            staged sites (None = all routed)                    since
-    Staged { chapter: C::NetStomach,      edition: E8, histologies: &[(8240, 8240), (8249, 8249)],                                              sites: None,                                              since: None },
-    Staged { chapter: C::NetStomach,      edition: E9, histologies: &[(8153, 8153), (8156, 8156), (8240, 8242), (8249, 8249)],                  sites: None,                                              since: None },
-    Staged { chapter: C::NetDuodenum,     edition: E8, histologies: &[(8153, 8153), (8156, 8156), (8158, 8158), (8240, 8240), (8249, 8249), (8683, 8683)], sites: None,                                   since: None },
-    Staged { chapter: C::NetDuodenum,     edition: E9, histologies: &[(8153, 8153), (8156, 8156), (8240, 8241), (8249, 8249), (8683, 8683)],    sites: None,                                              since: None },
-    Staged { chapter: C::NetAmpulla,      edition: E8, histologies: &[(8153, 8153), (8156, 8156), (8158, 8158), (8240, 8240), (8249, 8249), (8683, 8683)], sites: None,                                   since: None },
-    Staged { chapter: C::NetAmpulla,      edition: E9, histologies: &[(8153, 8153), (8156, 8156), (8240, 8241), (8249, 8249), (8683, 8683)],    sites: None,                                              since: None },
-    Staged { chapter: C::NetJejunumIleum, edition: E8, histologies: &[(8240, 8240), (8249, 8249)],                                              sites: Some(&[(171, 172)]),                               since: None },
-    Staged { chapter: C::NetJejunumIleum, edition: E9, histologies: &[(8240, 8241), (8249, 8249)],                                              sites: Some(&[(171, 172), (178, 179)]),                   since: None },
-    Staged { chapter: C::NetAppendix,     edition: E8, histologies: &[(8240, 8240), (8249, 8249)],                                              sites: None,                                              since: None },
-    Staged { chapter: C::NetAppendix,     edition: E9, histologies: &[(8152, 8152), (8240, 8241), (8249, 8249)],                                sites: None,                                              since: None },
-    Staged { chapter: C::NetColonRectum,  edition: E8, histologies: &[(8240, 8240), (8249, 8249)],                                              sites: None,                                              since: None },
-    Staged { chapter: C::NetColonRectum,  edition: E9, histologies: &[(8152, 8152), (8240, 8241), (8249, 8249)],                                sites: None,                                              since: None },
-    Staged { chapter: C::NetPancreas,     edition: E8, histologies: &[(8150, 8153), (8155, 8156), (8158, 8158), (8240, 8240), (8249, 8249)],    sites: Some(&[(250, 252), (254, 254), (257, 259)]),       since: None },
-    Staged { chapter: C::NetPancreas,     edition: E9, histologies: &[(8150, 8153), (8155, 8156), (8158, 8158), (8240, 8241), (8249, 8249), (8272, 8272)], sites: Some(&[(250, 252), (254, 254), (257, 259)]), since: None },
-    Staged { chapter: C::Stomach,         edition: E8, histologies: &[(8013, 8013), (8041, 8041), (8244, 8244), (8246, 8246)],                  sites: None,                                              since: None },
-    // Small intestine: 8013/8041/8244 get T/N/M but no stage group (AJCC ID 18.2):
-    // netstage flags them for organ-general staging (io-contract §7.4). C17.3 -> 88.
-    Staged { chapter: C::SmallIntestine,  edition: E8, histologies: &[(8013, 8013), (8041, 8041), (8244, 8244)],                                sites: Some(&[(170, 172), (178, 179)]),                   since: None },
-    Staged { chapter: C::AmpullaVater,    edition: E8, histologies: &[(8013, 8013), (8041, 8041), (8244, 8244), (8246, 8246)],                  sites: None,                                              since: None },
-    Staged { chapter: C::Pancreas,        edition: E8, histologies: &[(8013, 8013), (8041, 8041), (8154, 8154), (8246, 8246)],                  sites: Some(&[(250, 253), (257, 259)]),                   since: None },
-    Staged { chapter: C::ColonRectum,     edition: E8, histologies: &[(8013, 8013), (8041, 8041), (8154, 8154), (8246, 8246)],                  sites: None,                                              since: None },
-    Staged { chapter: C::Appendix,        edition: E8, histologies: &[(8013, 8013), (8041, 8041), (8243, 8246)],                                sites: None,                                              since: None },
-    Staged { chapter: C::Appendix,        edition: E9, histologies: &[(8013, 8013), (8041, 8041), (8154, 8154), (8243, 8246)],                  sites: None,                                              since: None },
-    Staged { chapter: C::Lung,            edition: E8, histologies: &[(8013, 8013), (8041, 8042), (8045, 8045), (8240, 8240), (8246, 8246), (8249, 8249)], sites: None,                                   since: None },
-    Staged { chapter: C::Lung,            edition: E8, histologies: &[(8044, 8044)],                                                            sites: None,                                              since: Some(2023) },
-    Staged { chapter: C::Lung,            edition: E9, histologies: &[(8013, 8013), (8041, 8041), (8044, 8045), (8240, 8240), (8249, 8249)],    sites: None,                                              since: None },
-];
-
 /// True when the chapter, in that edition, stages the (site, histology) pair
 /// (staging-rules §2.4).
 pub fn is_staged_pair(schema: Schema, site: Site, histology: Histology, year: Year) -> bool {
-    AJCC_STAGED.iter().any(|row| {
+    tables().staged.iter().any(|row| {
         row.chapter == schema.chapter
             && row.edition == schema.edition
-            && histology.in_ranges(row.histologies)
-            && row.sites.is_none_or(|s| site.in_ranges(s))
+            && histology.in_ranges(&row.histologies)
+            && row.sites.as_deref().is_none_or(|s| site.in_ranges(s))
             && row.since.is_none_or(|y| matches!(year, Year::Known(k) if k >= y))
     })
 }
@@ -166,7 +70,8 @@ pub struct Routed {
     pub schema: Schema,
     /// True when the chapter stages the (site, histology) pair (§2.4).
     pub staged_pair: bool,
-    /// True for histology 8272 in NET pancreas V9 (UNCERTAIN U7: flag it).
+    /// True for a `net_v9_only` histology (8272) routed to its NET chapter
+    /// (UNCERTAIN U7: flag it).
     pub uncertain_histology: bool,
 }
 
@@ -174,27 +79,28 @@ pub struct Routed {
 /// Routing never looks at grade.
 pub fn route(site: Site, histology: Histology, year: Year, choice: EditionChoice) -> Route {
     let group = SiteGroup::of(site);
-    let Some(&(_, net_chapter, general_chapter)) = CHAPTER_BY_SITE_GROUP.iter().find(|(g, _, _)| *g == group) else {
-        return if histology.is_neuroendocrine() && histology.0 != H_8272 {
-            Route::SiteNotStaged
-        } else {
-            Route::NotNeuroendocrine
+    let hist_route = histology.route();
+    let Some(info) = group.info() else {
+        return match hist_route {
+            Some(HistologyRoute::Net | HistologyRoute::Organ) => Route::SiteNotStaged,
+            _ => Route::NotNeuroendocrine,
         };
     };
-    let chapter = match histology.differentiation() {
-        Differentiation::Unknown => return Route::NotNeuroendocrine,
-        // 8272: NET pancreas V9 only (UNCERTAIN U7); exocrine pancreas in the 8th; elsewhere not a NET.
-        Differentiation::Well if histology.0 == H_8272 => {
-            if group != SiteGroup::Pancreas {
+    let chapter = match hist_route {
+        None => return Route::NotNeuroendocrine,
+        Some(HistologyRoute::Net) => info.net_chapter,
+        Some(HistologyRoute::Organ) => info.organ_chapter,
+        // 8272 (U7): the NET chapter under Version 9 only, the organ chapter under
+        // the 8th, and not a NET at a site group that does not route it.
+        Some(HistologyRoute::NetV9Only) => {
+            if !info.v9_only {
                 return Route::NotNeuroendocrine;
             }
-            match edition_for(net_chapter, year, choice) {
-                Edition::V9 => net_chapter,
-                Edition::Eighth => general_chapter,
+            match edition_for(info.net_chapter, year, choice) {
+                Edition::V9 => info.net_chapter,
+                Edition::Eighth => info.organ_chapter,
             }
         }
-        Differentiation::Well if histology.in_ranges(H_NET) => net_chapter,
-        _ => general_chapter,
     };
     if let Year::Known(y) = year
         && y < FIRST_YEAR
@@ -206,25 +112,27 @@ pub fn route(site: Site, histology: Histology, year: Year, choice: EditionChoice
     Route::Chapter(Routed {
         schema,
         staged_pair,
-        uncertain_histology: histology.0 == H_8272 && chapter == Chapter::NetPancreas,
+        uncertain_histology: hist_route == Some(HistologyRoute::NetV9Only) && chapter == info.net_chapter,
     })
 }
 
 /// Histologies and sites of each chapter, for `netstage schemas`.
 pub fn staged_histologies(schema: Schema) -> Vec<(u16, u16)> {
-    AJCC_STAGED
+    tables()
+        .staged
         .iter()
         .filter(|r| r.chapter == schema.chapter && r.edition == schema.edition)
         .flat_map(|r| r.histologies.iter().copied())
         .collect()
 }
 
-/// Sites routed to a chapter, as topography ranges, for `netstage schemas`.
+/// Site groups routed to a chapter, for `netstage schemas`.
 pub fn chapter_sites(chapter: Chapter) -> Vec<SiteGroup> {
-    CHAPTER_BY_SITE_GROUP
-        .iter()
-        .filter(|(_, net, gen_)| *net == chapter || *gen_ == chapter)
-        .map(|(g, _, _)| *g)
+    SiteGroup::all()
+        .filter(|g| {
+            g.info()
+                .is_some_and(|i| i.net_chapter == chapter || i.organ_chapter == chapter)
+        })
         .collect()
 }
 
@@ -247,45 +155,37 @@ mod tests {
     #[test]
     fn editions_by_year_per_family() {
         let y = Year::Known;
+        let ch = |k| Chapter::from_key(k).unwrap();
         assert_eq!(
-            edition_for(Chapter::NetStomach, y(2023), EditionChoice::Auto),
+            edition_for(ch("net_stomach"), y(2023), EditionChoice::Auto),
             Edition::Eighth
         );
         assert_eq!(
-            edition_for(Chapter::NetStomach, y(2024), EditionChoice::Auto),
+            edition_for(ch("net_stomach"), y(2024), EditionChoice::Auto),
             Edition::V9
         );
         assert_eq!(
-            edition_for(Chapter::Appendix, y(2022), EditionChoice::Auto),
+            edition_for(ch("appendix"), y(2022), EditionChoice::Auto),
+            Edition::Eighth
+        );
+        assert_eq!(edition_for(ch("appendix"), y(2023), EditionChoice::Auto), Edition::V9);
+        assert_eq!(edition_for(ch("lung"), y(2024), EditionChoice::Auto), Edition::Eighth);
+        assert_eq!(edition_for(ch("lung"), y(2025), EditionChoice::Auto), Edition::V9);
+        assert_eq!(edition_for(ch("lung"), Year::Unknown, EditionChoice::Auto), Edition::V9);
+        assert_eq!(
+            edition_for(ch("colon_rectum"), Year::Unknown, EditionChoice::Auto),
             Edition::Eighth
         );
         assert_eq!(
-            edition_for(Chapter::Appendix, y(2023), EditionChoice::Auto),
-            Edition::V9
-        );
-        assert_eq!(
-            edition_for(Chapter::Lung, y(2024), EditionChoice::Auto),
-            Edition::Eighth
-        );
-        assert_eq!(edition_for(Chapter::Lung, y(2025), EditionChoice::Auto), Edition::V9);
-        assert_eq!(
-            edition_for(Chapter::Lung, Year::Unknown, EditionChoice::Auto),
-            Edition::V9
-        );
-        assert_eq!(
-            edition_for(Chapter::ColonRectum, Year::Unknown, EditionChoice::Auto),
+            edition_for(ch("colon_rectum"), y(2025), EditionChoice::Ninth),
             Edition::Eighth
         );
         assert_eq!(
-            edition_for(Chapter::ColonRectum, y(2025), EditionChoice::Ninth),
+            edition_for(ch("net_pancreas"), y(2025), EditionChoice::Eighth),
             Edition::Eighth
         );
         assert_eq!(
-            edition_for(Chapter::NetPancreas, y(2025), EditionChoice::Eighth),
-            Edition::Eighth
-        );
-        assert_eq!(
-            edition_for(Chapter::NetPancreas, y(2019), EditionChoice::Ninth),
+            edition_for(ch("net_pancreas"), y(2019), EditionChoice::Ninth),
             Edition::V9
         );
     }

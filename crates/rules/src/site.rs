@@ -1,6 +1,8 @@
 //! Primary site: parsing ICD-O-3 topography (io-contract §2.1) and the site
 //! group that every row with a valid site reports (io-contract §7.2).
 
+use crate::chapters::{SiteGroupInfo, tables};
+
 /// An ICD-O-3 topography code, stored as its three digits (`C25.0` = 250).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Site(pub u16);
@@ -65,77 +67,41 @@ fn parse_digits(s: &str) -> Option<u16> {
     s.parse().ok()
 }
 
-/// The site group reported on every row with a valid site.
+/// The site group reported on every row with a valid site: an index into
+/// `tables/site_groups.tsv`, or the last index for `other`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SiteGroup {
-    /// C16.0-C16.6, C16.8-C16.9.
-    Stomach,
-    /// C17.0.
-    Duodenum,
-    /// C24.1.
-    Ampulla,
-    /// C17.1-C17.3, C17.8-C17.9.
-    JejunumIleum,
-    /// C18.1.
-    Appendix,
-    /// C18.0, C18.2-C18.9, C19.9, C20.9.
-    ColonRectum,
-    /// C25.0-C25.4, C25.7-C25.9.
-    Pancreas,
-    /// C34.0-C34.3, C34.8-C34.9.
-    Lung,
-    /// Every other site.
-    Other,
-}
-
-/// Site groups by topography ranges (staging-rules §2.1, §2.2).
-#[rustfmt::skip]
-const SITE_GROUPS: &[(SiteGroup, &[(u16, u16)])] = &[
-    (SiteGroup::Stomach,      &[(160, 166), (168, 169)]),
-    (SiteGroup::Duodenum,     &[(170, 170)]),
-    (SiteGroup::Ampulla,      &[(241, 241)]),
-    (SiteGroup::JejunumIleum, &[(171, 173), (178, 179)]),
-    (SiteGroup::Appendix,     &[(181, 181)]),
-    (SiteGroup::ColonRectum,  &[(180, 180), (182, 189), (199, 199), (209, 209)]),
-    (SiteGroup::Pancreas,     &[(250, 254), (257, 259)]),
-    (SiteGroup::Lung,         &[(340, 343), (348, 349)]),
-];
+pub struct SiteGroup(pub u8);
 
 impl SiteGroup {
-    /// Every group, in output order.
-    pub const ALL: [SiteGroup; 9] = [
-        SiteGroup::Stomach,
-        SiteGroup::Duodenum,
-        SiteGroup::Ampulla,
-        SiteGroup::JejunumIleum,
-        SiteGroup::Appendix,
-        SiteGroup::ColonRectum,
-        SiteGroup::Pancreas,
-        SiteGroup::Lung,
-        SiteGroup::Other,
-    ];
-
     /// The group of a site.
+    #[inline]
     pub fn of(site: Site) -> SiteGroup {
-        SITE_GROUPS
-            .iter()
-            .find(|(_, ranges)| site.in_ranges(ranges))
-            .map_or(SiteGroup::Other, |(g, _)| *g)
+        SiteGroup(tables().site_group_index(site.0))
+    }
+
+    /// Every group, in output order, `other` last.
+    pub fn all() -> impl Iterator<Item = SiteGroup> {
+        (0..=tables().site_groups.len() as u8).map(SiteGroup)
+    }
+
+    /// Number of groups, `other` included.
+    pub fn count() -> usize {
+        tables().site_groups.len() + 1
+    }
+
+    /// The group with this output name.
+    pub fn named(name: &str) -> Option<SiteGroup> {
+        SiteGroup::all().find(|g| g.name() == name)
+    }
+
+    /// The group's row, `None` for `other`.
+    pub fn info(self) -> Option<&'static SiteGroupInfo> {
+        tables().site_groups.get(self.0 as usize)
     }
 
     /// Name as written in the output (`jejunum_ileum`).
     pub fn name(self) -> &'static str {
-        match self {
-            SiteGroup::Stomach => "stomach",
-            SiteGroup::Duodenum => "duodenum",
-            SiteGroup::Ampulla => "ampulla",
-            SiteGroup::JejunumIleum => "jejunum_ileum",
-            SiteGroup::Appendix => "appendix",
-            SiteGroup::ColonRectum => "colon_rectum",
-            SiteGroup::Pancreas => "pancreas",
-            SiteGroup::Lung => "lung",
-            SiteGroup::Other => "other",
-        }
+        self.info().map_or("other", |g| g.name)
     }
 }
 
@@ -171,18 +137,18 @@ mod tests {
 
     #[test]
     fn site_groups_cover_the_routed_ranges() {
-        let g = |s: u16| SiteGroup::of(Site(s));
-        assert_eq!(g(160), SiteGroup::Stomach);
-        assert_eq!(g(167), SiteGroup::Other);
-        assert_eq!(g(170), SiteGroup::Duodenum);
-        assert_eq!(g(173), SiteGroup::JejunumIleum);
-        assert_eq!(g(181), SiteGroup::Appendix);
-        assert_eq!(g(180), SiteGroup::ColonRectum);
-        assert_eq!(g(209), SiteGroup::ColonRectum);
-        assert_eq!(g(241), SiteGroup::Ampulla);
-        assert_eq!(g(253), SiteGroup::Pancreas);
-        assert_eq!(g(255), SiteGroup::Other);
-        assert_eq!(g(349), SiteGroup::Lung);
-        assert_eq!(g(739), SiteGroup::Other);
+        let g = |s: u16| SiteGroup::of(Site(s)).name();
+        assert_eq!(g(160), "stomach");
+        assert_eq!(g(167), "other");
+        assert_eq!(g(170), "duodenum");
+        assert_eq!(g(173), "jejunum_ileum");
+        assert_eq!(g(181), "appendix");
+        assert_eq!(g(180), "colon_rectum");
+        assert_eq!(g(209), "colon_rectum");
+        assert_eq!(g(241), "ampulla");
+        assert_eq!(g(253), "pancreas");
+        assert_eq!(g(255), "other");
+        assert_eq!(g(349), "lung");
+        assert_eq!(g(739), "other");
     }
 }
