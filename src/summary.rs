@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use netstage_rules::{Code, Outcome, Schema, SiteGroup, StageCode, Status};
+use netstage_rules::{Code, CodeSet, Outcome, Schema, SiteGroup, StageCode, Status};
 use serde_json::{Value, json};
 
 /// How many error rows are remembered for the `--strict` report.
@@ -88,11 +88,9 @@ impl Counts {
             if self.messages.is_empty() {
                 self.messages = vec![0; Code::ALL.len()];
             }
-            let mut seen = 0u64;
+            let mut seen = CodeSet::new();
             for m in out.messages.iter() {
-                let bit = 1u64 << (m.code as u32);
-                if seen & bit == 0 {
-                    seen |= bit;
+                if seen.insert(m.code as usize) {
                     self.messages[m.code as usize] += 1;
                 }
             }

@@ -27,6 +27,7 @@
 
 pub mod category;
 pub mod chapters;
+pub mod declare;
 pub mod engine;
 pub mod eod;
 pub mod extent;
@@ -45,9 +46,9 @@ pub mod year;
 
 pub use engine::{Options, RuleSet, Trace};
 pub use histology::Differentiation;
-pub use message::{Code, Message, Messages};
+pub use message::{Code, CodeSet, Message, Messages};
 pub use outcome::{Basis, Outcome, Status};
-pub use record::{Field, Record};
+pub use record::{Field, FieldSet, Record};
 pub use routing::EditionChoice;
 pub use schema::{Chapter, Edition, Schema};
 pub use site::SiteGroup;

@@ -2,135 +2,61 @@
 
 use std::fmt;
 
+use crate::declare::{BitSet, words_for};
 use crate::record::Field;
 
-/// A message code. `E_` makes the row an error, `W_` is a warning, `N_` says
-/// why a row is not applicable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(missing_docs)]
-pub enum Code {
-    ESite,
-    EHistology,
-    EBehavior,
-    EYear,
-    ET,
-    EN,
-    EM,
-    ECategory,
-    ESuffix,
-    ESize,
-    ENodes,
-    EMass,
-    EMetastasis,
-    EExtent,
-    EMultiple,
-    ERecord,
-    WYearUnknown,
-    WBehaviorDefaulted,
-    WPm0,
-    WPostTherapy,
-    WExtentAssumed,
-    WMetastasisAssumed,
-    WMetastasisUnknown,
-    WNodeCountUnknown,
-    WBasisDisagree,
-    WNoEvidence,
-    WLungFactsUnsupported,
-    WEgjAssumed,
-    WGradeConflict,
-    WRecordedStage,
-    WUncertainHistology,
-    WStageUnknown,
-    NBefore2018,
-    NNotNeuroendocrine,
-    NSiteNotStaged,
-    NNotStagedByChapter,
-    NBehavior,
+crate::named_enum! {
+    /// A message code. `E_` makes the row an error, `W_` is a warning, `N_` says
+    /// why a row is not applicable.
+    #[allow(missing_docs)]
+    pub enum Code {
+        ESite => "E_SITE",
+        EHistology => "E_HISTOLOGY",
+        EBehavior => "E_BEHAVIOR",
+        EYear => "E_YEAR",
+        ET => "E_T",
+        EN => "E_N",
+        EM => "E_M",
+        ECategory => "E_CATEGORY",
+        ESuffix => "E_SUFFIX",
+        ESize => "E_SIZE",
+        ENodes => "E_NODES",
+        EMass => "E_MASS",
+        EMetastasis => "E_METASTASIS",
+        EExtent => "E_EXTENT",
+        EMultiple => "E_MULTIPLE",
+        ERecord => "E_RECORD",
+        WYearUnknown => "W_YEAR_UNKNOWN",
+        WBehaviorDefaulted => "W_BEHAVIOR_DEFAULTED",
+        WPm0 => "W_PM0",
+        WPostTherapy => "W_POST_THERAPY",
+        WExtentAssumed => "W_EXTENT_ASSUMED",
+        WMetastasisAssumed => "W_METASTASIS_ASSUMED",
+        WMetastasisUnknown => "W_METASTASIS_UNKNOWN",
+        WNodeCountUnknown => "W_NODE_COUNT_UNKNOWN",
+        WBasisDisagree => "W_BASIS_DISAGREE",
+        WNoEvidence => "W_NO_EVIDENCE",
+        WLungFactsUnsupported => "W_LUNG_FACTS_UNSUPPORTED",
+        WEgjAssumed => "W_EGJ_ASSUMED",
+        WGradeConflict => "W_GRADE_CONFLICT",
+        WRecordedStage => "W_RECORDED_STAGE",
+        WUncertainHistology => "W_UNCERTAIN_HISTOLOGY",
+        WStageUnknown => "W_STAGE_UNKNOWN",
+        NBefore2018 => "N_BEFORE_2018",
+        NNotNeuroendocrine => "N_NOT_NEUROENDOCRINE",
+        NSiteNotStaged => "N_SITE_NOT_STAGED",
+        NNotStagedByChapter => "N_NOT_STAGED_BY_CHAPTER",
+        NBehavior => "N_BEHAVIOR",
+    }
 }
 
-impl Code {
-    /// Every code, in declaration order.
-    pub const ALL: [Code; 37] = [
-        Code::ESite,
-        Code::EHistology,
-        Code::EBehavior,
-        Code::EYear,
-        Code::ET,
-        Code::EN,
-        Code::EM,
-        Code::ECategory,
-        Code::ESuffix,
-        Code::ESize,
-        Code::ENodes,
-        Code::EMass,
-        Code::EMetastasis,
-        Code::EExtent,
-        Code::EMultiple,
-        Code::ERecord,
-        Code::WYearUnknown,
-        Code::WBehaviorDefaulted,
-        Code::WPm0,
-        Code::WPostTherapy,
-        Code::WExtentAssumed,
-        Code::WMetastasisAssumed,
-        Code::WMetastasisUnknown,
-        Code::WNodeCountUnknown,
-        Code::WBasisDisagree,
-        Code::WNoEvidence,
-        Code::WLungFactsUnsupported,
-        Code::WEgjAssumed,
-        Code::WGradeConflict,
-        Code::WRecordedStage,
-        Code::WUncertainHistology,
-        Code::WStageUnknown,
-        Code::NBefore2018,
-        Code::NNotNeuroendocrine,
-        Code::NSiteNotStaged,
-        Code::NNotStagedByChapter,
-        Code::NBehavior,
-    ];
+/// A set of message codes.
+pub type CodeSet = BitSet<{ words_for(Code::COUNT) }>;
 
+impl Code {
     /// The code as written (`E_SITE`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::ESite => "E_SITE",
-            Code::EHistology => "E_HISTOLOGY",
-            Code::EBehavior => "E_BEHAVIOR",
-            Code::EYear => "E_YEAR",
-            Code::ET => "E_T",
-            Code::EN => "E_N",
-            Code::EM => "E_M",
-            Code::ECategory => "E_CATEGORY",
-            Code::ESuffix => "E_SUFFIX",
-            Code::ESize => "E_SIZE",
-            Code::ENodes => "E_NODES",
-            Code::EMass => "E_MASS",
-            Code::EMetastasis => "E_METASTASIS",
-            Code::EExtent => "E_EXTENT",
-            Code::EMultiple => "E_MULTIPLE",
-            Code::ERecord => "E_RECORD",
-            Code::WYearUnknown => "W_YEAR_UNKNOWN",
-            Code::WBehaviorDefaulted => "W_BEHAVIOR_DEFAULTED",
-            Code::WPm0 => "W_PM0",
-            Code::WPostTherapy => "W_POST_THERAPY",
-            Code::WExtentAssumed => "W_EXTENT_ASSUMED",
-            Code::WMetastasisAssumed => "W_METASTASIS_ASSUMED",
-            Code::WMetastasisUnknown => "W_METASTASIS_UNKNOWN",
-            Code::WNodeCountUnknown => "W_NODE_COUNT_UNKNOWN",
-            Code::WBasisDisagree => "W_BASIS_DISAGREE",
-            Code::WNoEvidence => "W_NO_EVIDENCE",
-            Code::WLungFactsUnsupported => "W_LUNG_FACTS_UNSUPPORTED",
-            Code::WEgjAssumed => "W_EGJ_ASSUMED",
-            Code::WGradeConflict => "W_GRADE_CONFLICT",
-            Code::WRecordedStage => "W_RECORDED_STAGE",
-            Code::WUncertainHistology => "W_UNCERTAIN_HISTOLOGY",
-            Code::WStageUnknown => "W_STAGE_UNKNOWN",
-            Code::NBefore2018 => "N_BEFORE_2018",
-            Code::NNotNeuroendocrine => "N_NOT_NEUROENDOCRINE",
-            Code::NSiteNotStaged => "N_SITE_NOT_STAGED",
-            Code::NNotStagedByChapter => "N_NOT_STAGED_BY_CHAPTER",
-            Code::NBehavior => "N_BEHAVIOR",
-        }
+        Code::NAMES[self as usize]
     }
 
     /// True for `E_` codes.

@@ -1,122 +1,67 @@
 //! The engine's input: one tumor record as borrowed text fields (io-contract §2).
 
-/// A field of the input contract (io-contract §2), by canonical name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    /// Patient / record identifier, copied to the output.
-    RecordId,
-    /// Tumor record number, copied to the output.
-    TumorRecord,
-    /// ICD-O-3 topography.
-    PrimarySite,
-    /// ICD-O-3 histology (optionally with `/behavior`).
-    Histology,
-    /// ICD-O-3 behavior.
-    Behavior,
-    /// Year or date of diagnosis.
-    Year,
-    /// Grade (reported only; never changes a NET stage).
-    Grade,
-    /// Clinical T.
-    ClinT,
-    /// Clinical N.
-    ClinN,
-    /// Clinical M.
-    ClinM,
-    /// Pathological T.
-    PathT,
-    /// Pathological N.
-    PathN,
-    /// Pathological M.
-    PathM,
-    /// Generic T (basis from its prefix).
-    T,
-    /// Generic N (basis from its prefix).
-    N,
-    /// Generic M (basis from its prefix).
-    M,
-    /// T suffix (`(m)`).
-    TSuffix,
-    /// Recorded stage group (compared, never trusted).
-    RecordedStage,
-    /// Tumor size in millimetres (or NAACCR item 756 codes, see [`Record::size_coded`]).
-    SizeMm,
-    /// Tumor size in centimetres.
-    SizeCm,
-    /// Extent tokens (staging-rules §13.1).
-    Extent,
-    /// Regional nodes positive.
-    NodesPositive,
-    /// Jejunum/ileum mesenteric mass size in millimetres.
-    MesentericMassMm,
-    /// Distant metastasis tokens.
-    Metastasis,
-    /// Multiple tumors (boolean or count).
-    MultipleTumors,
+use crate::declare::{BitSet, words_for};
+
+crate::named_enum! {
+    /// A field of the input contract (io-contract §2), by canonical name.
+    pub enum Field {
+        /// Patient / record identifier, copied to the output.
+        RecordId => "record_id",
+        /// Tumor record number, copied to the output.
+        TumorRecord => "tumor_record",
+        /// ICD-O-3 topography.
+        PrimarySite => "primary_site",
+        /// ICD-O-3 histology (optionally with `/behavior`).
+        Histology => "histology",
+        /// ICD-O-3 behavior.
+        Behavior => "behavior",
+        /// Year or date of diagnosis.
+        Year => "year",
+        /// Grade (reported only; never changes a NET stage).
+        Grade => "grade",
+        /// Clinical T.
+        ClinT => "clin_t",
+        /// Clinical N.
+        ClinN => "clin_n",
+        /// Clinical M.
+        ClinM => "clin_m",
+        /// Pathological T.
+        PathT => "path_t",
+        /// Pathological N.
+        PathN => "path_n",
+        /// Pathological M.
+        PathM => "path_m",
+        /// Generic T (basis from its prefix).
+        T => "t",
+        /// Generic N (basis from its prefix).
+        N => "n",
+        /// Generic M (basis from its prefix).
+        M => "m",
+        /// T suffix (`(m)`).
+        TSuffix => "t_suffix",
+        /// Recorded stage group (compared, never trusted).
+        RecordedStage => "recorded_stage",
+        /// Tumor size in millimetres (or NAACCR item 756 codes, see [`Record::size_coded`]).
+        SizeMm => "size_mm",
+        /// Tumor size in centimetres.
+        SizeCm => "size_cm",
+        /// Extent tokens (staging-rules §13.1).
+        Extent => "extent",
+        /// Regional nodes positive.
+        NodesPositive => "nodes_positive",
+        /// Jejunum/ileum mesenteric mass size in millimetres.
+        MesentericMassMm => "mesenteric_mass_mm",
+        /// Distant metastasis tokens.
+        Metastasis => "metastasis",
+        /// Multiple tumors (boolean or count).
+        MultipleTumors => "multiple_tumors",
+    }
 }
 
 impl Field {
-    /// Number of fields.
-    pub const COUNT: usize = 25;
-
-    /// Every field, in contract order.
-    pub const ALL: [Field; Field::COUNT] = [
-        Field::RecordId,
-        Field::TumorRecord,
-        Field::PrimarySite,
-        Field::Histology,
-        Field::Behavior,
-        Field::Year,
-        Field::Grade,
-        Field::ClinT,
-        Field::ClinN,
-        Field::ClinM,
-        Field::PathT,
-        Field::PathN,
-        Field::PathM,
-        Field::T,
-        Field::N,
-        Field::M,
-        Field::TSuffix,
-        Field::RecordedStage,
-        Field::SizeMm,
-        Field::SizeCm,
-        Field::Extent,
-        Field::NodesPositive,
-        Field::MesentericMassMm,
-        Field::Metastasis,
-        Field::MultipleTumors,
-    ];
-
     /// Canonical field name (`primary_site`, `clin_t`, ...).
     pub fn name(self) -> &'static str {
-        match self {
-            Field::RecordId => "record_id",
-            Field::TumorRecord => "tumor_record",
-            Field::PrimarySite => "primary_site",
-            Field::Histology => "histology",
-            Field::Behavior => "behavior",
-            Field::Year => "year",
-            Field::Grade => "grade",
-            Field::ClinT => "clin_t",
-            Field::ClinN => "clin_n",
-            Field::ClinM => "clin_m",
-            Field::PathT => "path_t",
-            Field::PathN => "path_n",
-            Field::PathM => "path_m",
-            Field::T => "t",
-            Field::N => "n",
-            Field::M => "m",
-            Field::TSuffix => "t_suffix",
-            Field::RecordedStage => "recorded_stage",
-            Field::SizeMm => "size_mm",
-            Field::SizeCm => "size_cm",
-            Field::Extent => "extent",
-            Field::NodesPositive => "nodes_positive",
-            Field::MesentericMassMm => "mesenteric_mass_mm",
-            Field::Metastasis => "metastasis",
-            Field::MultipleTumors => "multiple_tumors",
-        }
+        Field::NAMES[self as usize]
     }
 
     /// Looks a field up by canonical name.
@@ -124,6 +69,9 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
 }
+
+/// A set of fields.
+pub type FieldSet = BitSet<{ words_for(Field::COUNT) }>;
 
 /// SEER*Stat's marker for a blank cell, compared case-insensitively.
 const SEER_BLANK: &[u8] = b"blank(s)";
@@ -152,7 +100,7 @@ pub fn is_blank_value(bytes: &[u8]) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct Record<'a> {
     values: [&'a str; Field::COUNT],
-    not_utf8: u32,
+    not_utf8: FieldSet,
     /// True when `size_mm` came from the NAACCR coded column (item 756,
     /// `tumorSizeSummary`), whose codes 990/998/999/000 have code meanings.
     pub size_coded: bool,
@@ -195,7 +143,7 @@ impl<'a> Record<'a> {
     /// when the row's route uses it, the row is an `E_RECORD` error).
     pub fn set_not_utf8(&mut self, field: Field) -> &mut Self {
         self.values[field as usize] = "";
-        self.not_utf8 |= 1 << field as u32;
+        self.not_utf8.insert(field as usize);
         self
     }
 
@@ -206,7 +154,7 @@ impl<'a> Record<'a> {
 
     /// True when the field's bytes were not UTF-8.
     pub fn is_not_utf8(&self, field: Field) -> bool {
-        self.not_utf8 & (1 << field as u32) != 0
+        self.not_utf8.contains(field as usize)
     }
 
     /// True when the field is blank (and readable).
