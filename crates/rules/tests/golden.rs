@@ -1,4 +1,4 @@
-//! Data-driven golden tests: every `tests/golden/*.csv` file holds one case per
+//! Data-driven golden tests: every `tables/tests/records/*.csv` file holds one case per
 //! line, with the contract's input fields and the exact expected output.
 //!
 //! Columns: `case`, any canonical input field name (`primary_site`, `path_t`,
@@ -94,7 +94,7 @@ fn run_file(path: &Path) -> (usize, Vec<String>) {
 
 #[test]
 fn golden_vectors() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tables/tests/records");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("golden dir")
         .map(|e| e.expect("entry").path())
