@@ -3,10 +3,13 @@
 //! `cargo bench -p netstage-rules --bench stage`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use netstage_rules::eod::{EodAlgorithm, EodItem};
+use netstage_rules::table::Scratch;
 use netstage_rules::{Field, Options, Record, RuleSet};
 
-const GOLDEN: &str = include_str!("../tests/golden/routing_sweep.csv");
-const EXAMPLES: &str = include_str!("../tests/golden/worked_examples.csv");
+const GOLDEN: &str = include_str!("../tables/tests/records/routing_sweep.csv");
+const EXAMPLES: &str = include_str!("../tables/tests/records/worked_examples.csv");
+const EOD_GOLDEN: &str = include_str!("../tables/tests/eod_golden.csv");
 
 /// One golden case: (field, value) pairs, size_coded, expected schema.
 type Case = (Vec<(Field, String)>, bool, String);
@@ -75,5 +78,54 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// EOD derivation alone (SEER's tables through the decision-table engine),
+/// on the EOD golden vectors, by schema family.
+fn bench_eod(c: &mut Criterion) {
+    let eod = EodAlgorithm::standard();
+    let mut rdr = csv::Reader::from_reader(EOD_GOLDEN.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let cases: Vec<(String, Vec<(EodItem, String)>)> = rdr
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let items = headers
+                .iter()
+                .zip(r.iter())
+                .filter(|(_, v)| !v.is_empty())
+                .filter_map(|(h, v)| {
+                    EodItem::ALL
+                        .into_iter()
+                        .find(|i| i.key() == h)
+                        .map(|i| (i, v.to_string()))
+                })
+                .collect();
+            (r[1].to_string(), items)
+        })
+        .collect();
+    let mut group = c.benchmark_group("eod_derive");
+    for fam in ["net_chapters", "lung", "organ_general"] {
+        let mine: Vec<_> = cases
+            .iter()
+            .filter(|(s, _)| family(s) == fam)
+            .map(|(s, items)| {
+                let items: Vec<(EodItem, &str)> = items.iter().map(|(i, v)| (*i, v.as_str())).collect();
+                (eod.schema(s).expect("schema"), items)
+            })
+            .collect();
+        group.throughput(Throughput::Elements(mine.len() as u64));
+        let mut scratch = Scratch::new();
+        group.bench_function(fam, |b| {
+            b.iter(|| {
+                let mut n = 0usize;
+                for (schema, items) in &mine {
+                    n += eod.derive(*schema, items, &mut scratch).problems.len();
+                }
+                n
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_eod);
 criterion_main!(benches);

@@ -24,9 +24,9 @@ fn main() {
             (item, v)
         })
         .collect();
-    let (mut inputs, mut scratch) = (Vec::new(), Scratch::new());
-    let run = eod.derive(sid, &items, &mut inputs, &mut scratch);
-    for step in run.steps() {
+    let mut scratch = Scratch::new();
+    let run = eod.derive(sid, &items, &mut scratch);
+    for step in scratch.steps() {
         let t = eod.algorithm().table(step.table);
         println!("  {} row {:?}", t.id, step.row.map(|r| r + 1));
     }
@@ -39,7 +39,7 @@ fn main() {
         run.get(EodOutput::Ss2018),
         run.get(EodOutput::SchemaId)
     );
-    for p in run.problems() {
+    for p in &run.problems {
         println!("problem: {p:?}");
     }
 }

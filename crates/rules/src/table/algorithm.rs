@@ -7,6 +7,7 @@ use std::fmt;
 
 use super::cell::{self, Cell};
 use super::data::{AlgorithmData, EndpointData, TablePathData};
+use super::fast_hash::FastMap;
 
 /// Index of a key (an input, output or intermediate name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,18 +75,127 @@ pub struct Table {
     pub outputs: Box<[KeyId]>,
     /// Rows, matched first-hit.
     pub rows: Box<[Row]>,
+    /// Candidate rows by the value of one input column, when every cell of
+    /// that column is `*` or a list of single values.
+    index: Option<ExactIndex>,
+    /// True when the matching row depends on the input values only (no
+    /// `{{key}}` in any cell), so it may be remembered per value.
+    pub(crate) memoizable: bool,
 }
 
+/// Rows that can match, by the value of one column: the rows listing the
+/// value and the rows whose cell is `*`, in row order.
+#[derive(Debug)]
+struct ExactIndex {
+    column: usize,
+    by_value: FastMap<Box<[u8]>, Box<[u32]>>,
+    any: Box<[u32]>,
+}
+
+/// Tables with fewer rows are scanned.
+const INDEX_MIN_ROWS: usize = 8;
+
 impl Table {
+    fn new(id: &str, inputs: Box<[KeyId]>, outputs: Box<[KeyId]>, rows: Box<[Row]>) -> Table {
+        let memoizable = rows.iter().all(|r| !r.cells.iter().any(Cell::has_reference));
+        let index = if rows.len() >= INDEX_MIN_ROWS {
+            ExactIndex::build(&rows, inputs.len())
+        } else {
+            None
+        };
+        Table {
+            id: id.into(),
+            inputs,
+            outputs,
+            rows,
+            index,
+            memoizable,
+        }
+    }
+
     /// The first row whose every cell matches the value `get` gives for its
     /// key.
     #[inline]
     pub fn find_row<'v>(&self, get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<usize> {
-        self.rows.iter().position(|row| {
-            row.cells
+        let row_matches = |r: &Row| {
+            r.cells
                 .iter()
                 .zip(self.inputs.iter())
                 .all(|(cell, key)| cell.matches(get(*key), get))
+        };
+        match &self.index {
+            Some(ix) => {
+                let value = get(self.inputs[ix.column]).unwrap_or(b"");
+                let candidates = ix.by_value.get(value).unwrap_or(&ix.any);
+                candidates
+                    .iter()
+                    .map(|&r| r as usize)
+                    .find(|&r| row_matches(&self.rows[r]))
+            }
+            None => self.rows.iter().position(row_matches),
+        }
+    }
+
+    /// [`Table::find_row`] by scanning every row (the reference the index is
+    /// tested against).
+    pub fn find_row_linear<'v>(&self, get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<usize> {
+        self.rows.iter().position(|r| {
+            r.cells
+                .iter()
+                .zip(self.inputs.iter())
+                .all(|(cell, key)| cell.matches(get(*key), get))
+        })
+    }
+}
+
+impl ExactIndex {
+    /// Indexes the column with the most distinct single values among those
+    /// whose cells are all `*` or single values.
+    fn build(rows: &[Row], columns: usize) -> Option<ExactIndex> {
+        let mut best: Option<(usize, usize)> = None;
+        for c in 0..columns {
+            let mut values: Vec<&[u8]> = Vec::new();
+            let indexable = rows.iter().all(|r| match r.cells[c].exact_values() {
+                Some(vals) => {
+                    values.extend(vals);
+                    true
+                }
+                None => matches!(r.cells[c], Cell::Any),
+            });
+            if indexable {
+                values.sort_unstable();
+                values.dedup();
+                if best.is_none_or(|(_, n)| values.len() > n) {
+                    best = Some((c, values.len()));
+                }
+            }
+        }
+        let (column, distinct) = best?;
+        if distinct < 2 {
+            return None;
+        }
+        let any: Vec<u32> = (0..rows.len() as u32)
+            .filter(|&r| matches!(rows[r as usize].cells[column], Cell::Any))
+            .collect();
+        let mut by_value: HashMap<Box<[u8]>, Vec<u32>> = HashMap::new();
+        for (r, row) in rows.iter().enumerate() {
+            for v in row.cells[column].exact_values().into_iter().flatten() {
+                by_value.entry(v.into()).or_default().push(r as u32);
+            }
+        }
+        let by_value: FastMap<Box<[u8]>, Box<[u32]>> = by_value
+            .into_iter()
+            .map(|(v, mut listed)| {
+                listed.extend_from_slice(&any);
+                listed.sort_unstable();
+                listed.dedup();
+                (v, listed.into_boxed_slice())
+            })
+            .collect();
+        Some(ExactIndex {
+            column,
+            by_value,
+            any: any.into_boxed_slice(),
         })
     }
 }
@@ -167,6 +277,7 @@ pub struct Algorithm {
     keys: Vec<Box<str>>,
     key_index: HashMap<Box<str>, KeyId>,
     consts: Vec<Box<[u8]>>,
+    const_index: HashMap<Box<[u8]>, ConstId>,
     tables: Vec<Table>,
     table_index: HashMap<Box<str>, TableId>,
     schemas: Vec<Schema>,
@@ -302,12 +413,7 @@ impl Algorithm {
                     endpoints: eps.into(),
                 });
             }
-            tables.push(Table {
-                id: t.id.as_str().into(),
-                inputs,
-                outputs,
-                rows: rows.into(),
-            });
+            tables.push(Table::new(&t.id, inputs, outputs, rows.into()));
         }
         check_jump_cycles(&tables)?;
 
@@ -380,6 +486,7 @@ impl Algorithm {
             keys: int.keys,
             key_index: int.key_index,
             consts: int.consts,
+            const_index: int.const_index,
             tables,
             table_index,
             schemas,
@@ -417,6 +524,11 @@ impl Algorithm {
         &self.consts[c.0 as usize]
     }
 
+    /// The algorithm's own copy of a value, if it has one.
+    pub fn find_constant(&self, value: &[u8]) -> Option<&[u8]> {
+        self.const_index.get(value).map(|c| self.constant(*c))
+    }
+
     /// A table.
     pub fn table(&self, id: TableId) -> &Table {
         &self.tables[id.0 as usize]
@@ -435,6 +547,11 @@ impl Algorithm {
     /// A schema by id.
     pub fn schema_id(&self, id: &str) -> Option<SchemaId> {
         self.schema_index.get(id).copied()
+    }
+
+    /// Every table, in data order.
+    pub fn tables(&self) -> impl Iterator<Item = (TableId, &Table)> {
+        self.tables.iter().enumerate().map(|(i, t)| (TableId(i as u16), t))
     }
 
     /// Every schema, in data order.

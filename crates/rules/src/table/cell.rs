@@ -188,6 +188,24 @@ impl Cell {
         Cell::Items(items)
     }
 
+    /// The values of a cell made of single constant values only.
+    pub fn exact_values(&self) -> Option<impl Iterator<Item = &[u8]>> {
+        let Cell::Items(items) = self else {
+            return None;
+        };
+        items.iter().all(|i| matches!(i, Item::Exact(_))).then(|| {
+            items.iter().filter_map(|i| match i {
+                Item::Exact(v) => Some(&v[..]),
+                _ => None,
+            })
+        })
+    }
+
+    /// True when an item reads another key (`{{key}}`).
+    pub fn has_reference(&self) -> bool {
+        matches!(self, Cell::Items(items) if items.iter().any(|i| matches!(i, Item::Dynamic { .. })))
+    }
+
     /// Whether the cell matches `value` (`None`: the key is absent, read as
     /// blank); `lookup` gives the value of a referenced key.
     #[inline]
@@ -230,23 +248,24 @@ fn item_matches<'v>(item: &Item, value: &[u8], lookup: &impl Fn(KeyId) -> Option
         Item::Numeric { low, high, decimals } => numeric_in(value, *low, *high, *decimals),
         Item::Text { low, high } => text_in(value, low.as_bytes(), high.as_bytes()),
         Item::Dynamic { low, high } => {
-            let resolve = |o: &Operand| -> Vec<u8> {
+            fn resolve<'x, 'y: 'x>(o: &'x Operand, lookup: &impl Fn(KeyId) -> Option<&'y [u8]>) -> &'x [u8] {
                 match o {
-                    Operand::Const(s) => s.as_bytes().to_vec(),
-                    Operand::Key(k) => lookup(*k).unwrap_or(b"").to_vec(),
+                    Operand::Const(s) => s.as_bytes(),
+                    Operand::Key(k) => lookup(*k).unwrap_or(b""),
                 }
-            };
-            let (low, high) = (resolve(low), resolve(high));
-            let (ls, hs) = (String::from_utf8_lossy(&low), String::from_utf8_lossy(&high));
-            if low != high && is_number(&ls) && is_number(&hs) {
-                numeric_in(
+            }
+            fn as_number(b: &[u8]) -> Option<&str> {
+                std::str::from_utf8(b).ok().filter(|s| is_number(s))
+            }
+            let (low, high) = (resolve(low, lookup), resolve(high, lookup));
+            match (low != high, as_number(low), as_number(high)) {
+                (true, Some(ls), Some(hs)) => numeric_in(
                     value,
-                    parse_f32(&ls),
-                    parse_f32(&hs),
+                    parse_f32(ls),
+                    parse_f32(hs),
                     ls.contains('.') || hs.contains('.'),
-                )
-            } else {
-                text_in(value, &low, &high)
+                ),
+                _ => text_in(value, low, high),
             }
         }
     }

@@ -18,6 +18,7 @@
 
 use super::algorithm::{Algorithm, BLANK, ConstId, Endpoint, KeyId, Path, SchemaId, TableId, Val};
 use super::cell::trim;
+use super::fast_hash::FastMap;
 
 /// What a key holds during a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +69,53 @@ pub struct Scratch {
     slots: Vec<Slot>,
     steps: Vec<Step>,
     errors: Vec<RunError>,
+    memo: Memo,
+}
+
+/// Rows found in tables without references, by table and input values:
+/// registry data repeats a limited set of code combinations, so most
+/// lookups are answered here. Bounded: past [`MEMO_LIMIT`] entries nothing
+/// more is remembered, and long values are never remembered.
+#[derive(Debug, Default)]
+struct Memo {
+    /// Address of the algorithm the rows belong to (a scratch used with
+    /// another algorithm starts afresh).
+    owner: usize,
+    rows: FastMap<Box<[u8]>, Option<u32>>,
+    key: Vec<u8>,
+}
+
+/// Most entries a [`Scratch`] remembers (hostile input cannot grow it further).
+const MEMO_LIMIT: usize = 1 << 16;
+
+/// Longest value remembered.
+const MEMO_VALUE_MAX: usize = 32;
+
+impl Memo {
+    /// The row of a memoizable table for the values `get` gives.
+    fn find<'v>(&mut self, alg: &Algorithm, table: TableId, get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<usize> {
+        let t = alg.table(table);
+        self.key.clear();
+        self.key.extend_from_slice(&table.0.to_le_bytes());
+        for k in t.inputs.iter() {
+            match get(*k) {
+                None => self.key.push(0),
+                Some(v) if v.len() <= MEMO_VALUE_MAX => {
+                    self.key.push(1 + v.len() as u8);
+                    self.key.extend_from_slice(v);
+                }
+                Some(_) => return t.find_row(get),
+            }
+        }
+        if let Some(row) = self.rows.get(&self.key[..]) {
+            return row.map(|r| r as usize);
+        }
+        let row = t.find_row(get);
+        if self.rows.len() < MEMO_LIMIT {
+            self.rows.insert(self.key[..].into(), row.map(|r| r as u32));
+        }
+        row
+    }
 }
 
 impl Scratch {
@@ -75,23 +123,50 @@ impl Scratch {
     pub fn new() -> Scratch {
         Scratch::default()
     }
+
+    /// The tables the last run went through, in order, with their matching rows.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// The errors the last run recorded, in order.
+    pub fn errors(&self) -> &[RunError] {
+        &self.errors
+    }
 }
 
 /// The result of a run: read values by key.
-pub struct RunOutput<'s> {
-    alg: &'s Algorithm,
+pub struct RunOutput<'a, 's> {
+    alg: &'a Algorithm,
     inputs: &'s [(KeyId, &'s [u8])],
     scratch: &'s Scratch,
 }
 
-impl<'s> RunOutput<'s> {
+impl<'a, 's> RunOutput<'a, 's> {
+    /// A key's value as one of the algorithm's own constants, so it
+    /// outlives the run's inputs (`None`: absent, or a value that is no
+    /// constant of the algorithm).
+    pub fn get_const(&self, key: KeyId) -> Option<&'a [u8]> {
+        match self.scratch.slots[key.0 as usize] {
+            Slot::Absent => None,
+            Slot::Const(c) => Some(self.alg.constant(c)),
+            Slot::Input(i) => self.alg.find_constant(trim_bytes(self.inputs[i as usize].1)),
+        }
+    }
+
     /// A key's value at the end of the run (`None`: absent).
-    pub fn get(&self, key: KeyId) -> Option<&'s [u8]> {
+    pub fn get(&self, key: KeyId) -> Option<&'s [u8]>
+    where
+        'a: 's,
+    {
         resolve(self.alg, self.inputs, self.scratch.slots[key.0 as usize])
     }
 
     /// A key's value by name, as text (`None`: absent or unknown key).
-    pub fn get_str(&self, name: &str) -> Option<&'s str> {
+    pub fn get_str(&self, name: &str) -> Option<&'s str>
+    where
+        'a: 's,
+    {
         let key = self.alg.key(name)?;
         self.get(key).and_then(|b| std::str::from_utf8(b).ok())
     }
@@ -116,7 +191,17 @@ fn resolve<'a>(alg: &'a Algorithm, inputs: &[(KeyId, &'a [u8])], slot: Slot) -> 
     }
 }
 
+#[inline]
 fn trim_bytes(b: &[u8]) -> &[u8] {
+    // Fast path: nothing to trim at either end.
+    if let (Some(&first), Some(&last)) = (b.first(), b.last())
+        && first > b' '
+        && last > b' '
+        && first < 0x80
+        && last < 0x80
+    {
+        return b;
+    }
     match std::str::from_utf8(b) {
         Ok(s) => trim(s).as_bytes(),
         Err(_) => {
@@ -127,14 +212,14 @@ fn trim_bytes(b: &[u8]) -> &[u8] {
     }
 }
 
-struct Run<'a> {
+struct Run<'a, 's> {
     alg: &'a Algorithm,
-    inputs: &'a [(KeyId, &'a [u8])],
+    inputs: &'s [(KeyId, &'s [u8])],
 }
 
-impl<'a> Run<'a> {
+impl<'a: 's, 's> Run<'a, 's> {
     #[inline]
-    fn get(&self, slots: &[Slot], key: KeyId) -> Option<&'a [u8]> {
+    fn get(&self, slots: &[Slot], key: KeyId) -> Option<&'s [u8]> {
         resolve(self.alg, self.inputs, slots[key.0 as usize])
     }
 
@@ -150,15 +235,20 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn find(&self, table: TableId, slots: &[Slot]) -> Option<usize> {
-        self.alg.table(table).find_row(&|k| self.get(slots, k))
+    fn find(&self, table: TableId, slots: &[Slot], memo: &mut Memo) -> Option<usize> {
+        let t = self.alg.table(table);
+        let get = |k| self.get(slots, k);
+        if t.memoizable {
+            return memo.find(self.alg, table, &get);
+        }
+        t.find_row(&get)
     }
 
     /// Whether a path's table matches, with its input mapping applied to a
     /// view of the context (the context itself is left as it is).
-    fn path_matches(&self, path: &Path, slots: &[Slot]) -> Option<usize> {
+    fn path_matches(&self, path: &Path, slots: &[Slot], memo: &mut Memo) -> Option<usize> {
         if path.input_mapping.is_empty() {
-            return self.find(path.table, slots);
+            return self.find(path.table, slots, memo);
         }
         let mut overlay: Vec<(KeyId, Slot)> = Vec::with_capacity(path.input_mapping.len());
         let lookup = |overlay: &[(KeyId, Slot)], k: KeyId| {
@@ -181,7 +271,7 @@ impl<'a> Run<'a> {
 
     /// Runs a table (and its jumps); false when a `STOP` ends the mapping.
     fn process(&self, mapping: u16, table: TableId, path: &Path, sc: &mut Scratch) -> bool {
-        let row = self.find(table, &sc.slots);
+        let row = self.find(table, &sc.slots, &mut sc.memo);
         sc.steps.push(Step {
             mapping,
             table,
@@ -235,7 +325,19 @@ impl Algorithm {
     /// Runs a schema. `inputs` are `(key, value)` pairs (a key not listed is
     /// not supplied); values are trimmed. Context variables such as
     /// `ctx_year_current` are passed as inputs too.
-    pub fn run<'s>(&'s self, schema: SchemaId, inputs: &'s [(KeyId, &'s [u8])], sc: &'s mut Scratch) -> RunOutput<'s> {
+    pub fn run<'a, 's>(
+        &'a self,
+        schema: SchemaId,
+        inputs: &'s [(KeyId, &'s [u8])],
+        sc: &'s mut Scratch,
+    ) -> RunOutput<'a, 's> {
+        let owner = self as *const Algorithm as usize;
+        if sc.memo.owner != owner {
+            sc.memo = Memo {
+                owner,
+                ..Memo::default()
+            };
+        }
         sc.slots.clear();
         sc.slots.resize(self.key_count(), Slot::Absent);
         sc.steps.clear();
@@ -254,7 +356,7 @@ impl Algorithm {
             }
             let supplied = run.get(&sc.slots, input.key).is_some_and(|v| !v.is_empty());
             if let (true, Some(table)) = (supplied, input.table)
-                && run.find(table, &sc.slots).is_none()
+                && run.find(table, &sc.slots, &mut sc.memo).is_none()
             {
                 sc.errors.push(RunError {
                     kind: RunErrorKind::InvalidInput,
@@ -272,13 +374,18 @@ impl Algorithm {
 
         for (mi, m) in s.mappings.iter().enumerate() {
             let mi = mi as u16;
-            let included = m.inclusion.iter().all(|p| run.path_matches(p, &sc.slots).is_some())
-                && m.exclusion.iter().all(|p| run.path_matches(p, &sc.slots).is_none());
+            let included = m
+                .inclusion
+                .iter()
+                .all(|p| run.path_matches(p, &sc.slots, &mut sc.memo).is_some())
+                && m.exclusion
+                    .iter()
+                    .all(|p| run.path_matches(p, &sc.slots, &mut sc.memo).is_none());
             if !included {
                 continue;
             }
             for p in m.inclusion.iter().chain(m.exclusion.iter()) {
-                let row = run.path_matches(p, &sc.slots).map(|r| r as u32);
+                let row = run.path_matches(p, &sc.slots, &mut sc.memo).map(|r| r as u32);
                 sc.steps.push(Step {
                     mapping: mi,
                     table: p.table,
