@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use crate::category::{Category, CategoryValue, Part, Prefix, parse_category};
 use crate::chapters::Hook;
+use crate::eod::EodAlgorithm;
+use crate::eod_basis::{Identity, eod_basis, has_eod};
 use crate::extent::{Level, token_level};
 use crate::facts::{
     MetastasisReading, Size, combine_sizes, facts_n, facts_t, parse_mass_mm, parse_metastasis, parse_multiple,
@@ -66,14 +68,27 @@ impl Trace for Vec<String> {
 /// (which are static data). Share one across threads.
 pub struct RuleSet {
     matrices: Matrices,
+    eod: &'static EodAlgorithm,
 }
 
 impl RuleSet {
     /// Compiles the embedded rule tables.
     pub fn new() -> Result<RuleSet, MatrixError> {
+        RuleSet::with_eod(EodAlgorithm::standard())
+    }
+
+    /// Compiles the embedded rule tables with another EOD algorithm (a
+    /// site's own copy of SEER's tables, `--algorithm DIR`).
+    pub fn with_eod(eod: &'static EodAlgorithm) -> Result<RuleSet, MatrixError> {
         Ok(RuleSet {
             matrices: Matrices::parse(STAGE_MATRICES_CSV)?,
+            eod,
         })
+    }
+
+    /// The EOD algorithm this rule set derives the EOD basis with.
+    pub fn eod(&self) -> &'static EodAlgorithm {
+        self.eod
     }
 
     /// The embedded rule set, compiled once per process.
@@ -323,15 +338,28 @@ impl RuleSet {
             .matrices
             .get(schema)
             .expect("every chapter netstage stages has a matrix (checked when the rules compile)");
-        if hist.histology.differentiation() == Differentiation::Well && is_grade_c_or_d(rec.get(Field::Grade)) {
+        // W_GRADE_CONFLICT reads the first non-blank grade (io-contract §18).
+        let grade_field = [Field::GradePath, Field::GradeClin, Field::Grade]
+            .into_iter()
+            .find(|f| !rec.get(*f).is_empty());
+        if let Some(gf) = grade_field
+            && hist.histology.differentiation() == Differentiation::Well
+            && is_grade_c_or_d(rec.get(gf))
+        {
             msgs.push(Message::value(
                 Code::WGradeConflict,
-                Field::Grade,
-                rec.get(Field::Grade),
+                gf,
+                rec.get(gf),
                 "is poorly differentiated on a NET histology (routed by histology)",
             ));
         }
-        stage_tnm(rec, opts, matrix, out, msgs, trace)
+        let who = Identity {
+            site: site.0,
+            histology: hist.histology.0,
+            behavior,
+            year: year.unwrap_or(Year::Unknown),
+        };
+        stage_tnm(rec, opts, matrix, self.eod, &who, out, msgs, trace)
     }
 
     /// Resolves the behavior (io-contract §7.8).
@@ -431,12 +459,51 @@ fn is_grade_c_or_d(grade: &str) -> bool {
 /// A T, N, M triple.
 type Tnm = (Category, Category, Category);
 
-/// The stage one basis gives.
+/// The stage one basis gives, with its T, N and M as written.
 #[derive(Clone, Copy)]
 struct BasisStage {
     basis: Basis,
-    tnm: Tnm,
+    tnm: (&'static str, &'static str, &'static str),
     stage: StageCode,
+}
+
+/// The fields of an EOD basis, read (so an unreadable one is `E_RECORD`).
+const EOD_READ_FIELDS: [Field; 8] = [
+    Field::EodPrimaryTumor,
+    Field::EodRegionalNodes,
+    Field::EodMets,
+    Field::NodesPositive,
+    Field::SizeMm,
+    Field::GradeClin,
+    Field::GradePath,
+    Field::SchemaDiscriminator1,
+];
+
+/// `W_FACTS_IGNORED` for every facts-only field a row with an EOD basis
+/// carries (io-contract §19 items 7 and 20); they are not validated.
+fn facts_ignored<'a>(rec: &Record<'a>, chapter: Chapter, msgs: &mut Messages<'a>) {
+    let size_facts = (!rec.size_coded).then_some(Field::SizeMm);
+    let mass = chapter
+        .has_hook(Hook::MesentericMass)
+        .then_some(Field::MesentericMassMm);
+    for f in [
+        Some(Field::Extent),
+        Some(Field::Metastasis),
+        Some(Field::SizeCm),
+        size_facts,
+        mass,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !rec.is_blank(f) {
+            msgs.push(Message::about(
+                Code::WFactsIgnored,
+                f,
+                "is ignored: the EOD basis is present",
+            ));
+        }
+    }
 }
 
 /// One basis's categories (blank parts stay `None`).
@@ -547,10 +614,13 @@ fn read_category<'a>(
 }
 
 /// Derives T/N/M per basis, looks the stage groups up and picks the headline.
+#[allow(clippy::too_many_arguments)]
 fn stage_tnm<'a>(
     rec: &Record<'a>,
     opts: &Options,
     matrix: &Matrix,
+    eod: &'static EodAlgorithm,
+    who: &Identity,
     out: &mut Outcome<'a>,
     msgs: &mut Messages<'a>,
     trace: &mut impl Trace,
@@ -589,14 +659,21 @@ fn stage_tnm<'a>(
         }
     }
 
-    // Facts (NET chapters only in v1).
-    let facts = if schema.chapter.is_net() {
+    // The EOD basis (§14.2): when present, the facts basis is not formed.
+    let eod_present = has_eod(rec);
+    let facts = if eod_present {
+        for f in EOD_READ_FIELDS {
+            text(rec, f, msgs);
+        }
+        facts_ignored(rec, schema.chapter, msgs);
+        None
+    } else if schema.chapter.is_net() {
         facts_basis(rec, schema, msgs, trace)
     } else {
         if has_facts(rec, schema.chapter) {
             msgs.push(Message::new(
-                Code::WLungFactsUnsupported,
-                "lung is staged from T/N/M categories only (raw findings ignored)",
+                Code::WFactsUnsupported,
+                "this chapter is staged from T/N/M categories or EOD codes only (raw findings ignored)",
             ));
         }
         None
@@ -618,6 +695,15 @@ fn stage_tnm<'a>(
     if msgs.has_error() {
         return Status::Error;
     }
+    let eod_stage = if eod_present {
+        let basis = eod_basis(eod, rec, schema, who, msgs, trace);
+        if msgs.has_error() {
+            return Status::Error;
+        }
+        basis
+    } else {
+        None
+    };
     out.t_suffix = multiple;
 
     let lookup = |(t, n, m): Tnm| -> StageCode {
@@ -632,8 +718,8 @@ fn stage_tnm<'a>(
         (Basis::Clin, clin.present().then(|| clin.filled())),
         (Basis::Facts, facts),
     ];
-    // The stage of each present basis, in the order path, clin, facts.
-    let staged: [Option<BasisStage>; 3] = bases.map(|(basis, tnm)| {
+    // The stage of each present category or facts basis.
+    let [path_stage, clin_stage, facts_stage]: [Option<BasisStage>; 3] = bases.map(|(basis, tnm)| {
         tnm.map(|tnm| {
             let stage = lookup(tnm);
             trace.step(format_args!(
@@ -646,13 +732,31 @@ fn stage_tnm<'a>(
                 stage.code(),
                 stage.display()
             ));
-            BasisStage { basis, tnm, stage }
+            BasisStage {
+                basis,
+                tnm: (tnm.0.name(), tnm.1.name(), tnm.2.name()),
+                stage,
+            }
         })
     });
-    let stage_of = |i: usize| staged[i].map(|b| b.stage);
-    out.path_stage = stage_of(0);
-    out.clin_stage = stage_of(1);
-    out.facts_stage = stage_of(2);
+    let eod_stage = eod_stage.map(|e| {
+        out.eod_t = Some(e.tnm.0);
+        out.eod_n = Some(e.tnm.1);
+        out.eod_m = Some(e.tnm.2);
+        out.ss2018 = Some(e.ss2018);
+        BasisStage {
+            basis: Basis::Eod,
+            tnm: e.tnm,
+            stage: e.stage,
+        }
+    });
+    // In headline order: path, clin, eod, facts (io-contract §14.3).
+    let staged: [Option<BasisStage>; 4] = [path_stage, clin_stage, eod_stage, facts_stage];
+    let stage_of = |b: Option<BasisStage>| b.map(|b| b.stage);
+    out.path_stage = stage_of(path_stage);
+    out.clin_stage = stage_of(clin_stage);
+    out.eod_stage = stage_of(eod_stage);
+    out.facts_stage = stage_of(facts_stage);
 
     // Headline: the first basis whose stage is not 99, else the first present.
     let present = || staged.iter().flatten();
@@ -662,7 +766,7 @@ fn stage_tnm<'a>(
         stage,
     }) = present().find(|b| !b.stage.is_unknown()).or_else(|| present().next())
     else {
-        if !msgs.contains(Code::WLungFactsUnsupported) {
+        if !msgs.contains(Code::WFactsUnsupported) {
             msgs.push(Message::new(
                 Code::WNoEvidence,
                 "no T/N/M categories or findings to stage from",
@@ -673,9 +777,9 @@ fn stage_tnm<'a>(
         return Status::UnknownStage;
     };
     out.basis = Some(basis);
-    out.t = Some(t.name());
-    out.n = Some(n.name());
-    out.m = Some(m.name());
+    out.t = Some(t);
+    out.n = Some(n);
+    out.m = Some(m);
     out.stage = Some(stage);
     trace.step(format_args!(
         "Headline stage from the {} basis: {}.",
@@ -703,7 +807,7 @@ fn stage_tnm<'a>(
         );
     }
     if stage.is_unknown() {
-        let missing = match (t.name(), n.name()) {
+        let missing = match (t, n) {
             ("TX", "NX") => "(T unknown, N not assessed)",
             ("T0", "NX") => "(no primary tumor found, N not assessed)",
             ("TX", _) => "(T unknown)",
@@ -713,9 +817,9 @@ fn stage_tnm<'a>(
         };
         msgs.push(
             Message::new(Code::WStageUnknown, basis.name())
-                .text(t.name())
-                .text(n.name())
-                .text(m.name())
+                .text(t)
+                .text(n)
+                .text(m)
                 .text("has no stage group in")
                 .text(schema.name())
                 .text(missing),

@@ -208,6 +208,12 @@ impl EodAlgorithm {
         self.alg.schema_id(id)
     }
 
+    /// Whether the schema takes the item as an input.
+    pub fn has_input(&self, schema: SchemaId, item: EodItem) -> bool {
+        let key = self.items[item as usize];
+        self.alg.schema(schema).inputs.iter().any(|i| i.key == key)
+    }
+
     /// Whether a value is a valid code of an item for a schema (by the
     /// item's validation table; an item without one accepts anything).
     pub fn is_valid(&self, schema: SchemaId, item: EodItem, value: &str) -> bool {

@@ -30,6 +30,7 @@ pub mod chapters;
 pub mod declare;
 pub mod engine;
 pub mod eod;
+pub mod eod_basis;
 pub mod extent;
 pub mod facts;
 pub mod histology;

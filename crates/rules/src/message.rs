@@ -26,6 +26,7 @@ crate::named_enum! {
         EExtent => "E_EXTENT",
         EMultiple => "E_MULTIPLE",
         ERecord => "E_RECORD",
+        EEod => "E_EOD",
         WYearUnknown => "W_YEAR_UNKNOWN",
         WBehaviorDefaulted => "W_BEHAVIOR_DEFAULTED",
         WPm0 => "W_PM0",
@@ -36,12 +37,15 @@ crate::named_enum! {
         WNodeCountUnknown => "W_NODE_COUNT_UNKNOWN",
         WBasisDisagree => "W_BASIS_DISAGREE",
         WNoEvidence => "W_NO_EVIDENCE",
-        WLungFactsUnsupported => "W_LUNG_FACTS_UNSUPPORTED",
+        WFactsUnsupported => "W_FACTS_UNSUPPORTED",
         WEgjAssumed => "W_EGJ_ASSUMED",
         WGradeConflict => "W_GRADE_CONFLICT",
         WRecordedStage => "W_RECORDED_STAGE",
         WUncertainHistology => "W_UNCERTAIN_HISTOLOGY",
         WStageUnknown => "W_STAGE_UNKNOWN",
+        WFactsIgnored => "W_FACTS_IGNORED",
+        WGradeInvalid => "W_GRADE_INVALID",
+        WDiscriminatorInvalid => "W_DISCRIMINATOR_INVALID",
         NBefore2018 => "N_BEFORE_2018",
         NNotNeuroendocrine => "N_NOT_NEUROENDOCRINE",
         NSiteNotStaged => "N_SITE_NOT_STAGED",
@@ -92,7 +96,7 @@ pub enum Piece<'a> {
     Plain(&'a str),
 }
 
-const PIECES: usize = 8;
+const PIECES: usize = 12;
 
 /// One message: its code and text pieces, printed `CODE: piece piece ...`.
 ///
@@ -125,6 +129,17 @@ impl<'a> Message<'a> {
         .field(field)
         .quoted(value)
         .text(text)
+    }
+
+    /// A message that starts with one field's value: `CODE: field 'value'`,
+    /// for texts built piece by piece.
+    pub fn quoting(code: Code, field: Field, value: &'a str) -> Message<'a> {
+        Message {
+            code,
+            pieces: [None; PIECES],
+        }
+        .field(field)
+        .quoted(value)
     }
 
     /// A message about a field without quoting a value: `CODE: field text`.

@@ -51,6 +51,8 @@ pub enum Basis {
     Path,
     /// Clinical categories.
     Clin,
+    /// The registry's Extent of Disease codes, through SEER's algorithm.
+    Eod,
     /// Raw findings.
     Facts,
 }
@@ -61,6 +63,7 @@ impl Basis {
         match self {
             Basis::Path => "path",
             Basis::Clin => "clin",
+            Basis::Eod => "eod",
             Basis::Facts => "facts",
         }
     }
@@ -98,6 +101,16 @@ pub struct Outcome<'a> {
     pub path_stage: Option<StageCode>,
     /// Stage from the facts basis, when present.
     pub facts_stage: Option<StageCode>,
+    /// Derived EOD 2018 stage group (item 818), when the EOD basis is present.
+    pub eod_stage: Option<StageCode>,
+    /// Derived EOD 2018 T (item 785).
+    pub eod_t: Option<&'static str>,
+    /// Derived EOD 2018 N (item 815).
+    pub eod_n: Option<&'static str>,
+    /// Derived EOD 2018 M (item 795).
+    pub eod_m: Option<&'static str>,
+    /// Derived Summary Stage 2018 (item 762).
+    pub ss2018: Option<&'static str>,
     /// Recorded stage, normalised.
     pub recorded_stage: Option<StageCode>,
     /// Whether the recorded stage equals the headline stage.
@@ -128,6 +141,11 @@ impl<'a> Outcome<'a> {
             clin_stage: None,
             path_stage: None,
             facts_stage: None,
+            eod_stage: None,
+            eod_t: None,
+            eod_n: None,
+            eod_m: None,
+            ss2018: None,
             recorded_stage: None,
             recorded_agrees: None,
             messages: Messages::default(),

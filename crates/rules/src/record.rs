@@ -17,7 +17,7 @@ crate::named_enum! {
         Behavior => "behavior",
         /// Year or date of diagnosis.
         Year => "year",
-        /// Grade (reported only; never changes a NET stage).
+        /// Grade (item 440 style, header `grade`; never changes a NET stage).
         Grade => "grade",
         /// Clinical T.
         ClinT => "clin_t",
@@ -55,6 +55,18 @@ crate::named_enum! {
         Metastasis => "metastasis",
         /// Multiple tumors (boolean or count).
         MultipleTumors => "multiple_tumors",
+        /// EOD Primary Tumor (NAACCR item 772).
+        EodPrimaryTumor => "eod_primary_tumor",
+        /// EOD Regional Nodes (item 774).
+        EodRegionalNodes => "eod_regional_nodes",
+        /// EOD Mets (item 776).
+        EodMets => "eod_mets",
+        /// Grade Clinical (item 3843).
+        GradeClin => "grade_clin",
+        /// Grade Pathological (item 3844).
+        GradePath => "grade_path",
+        /// Schema Discriminator 1 (item 3926).
+        SchemaDiscriminator1 => "schema_discriminator_1",
     }
 }
 

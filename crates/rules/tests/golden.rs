@@ -4,7 +4,8 @@
 //! Columns: `case`, any canonical input field name (`primary_site`, `path_t`,
 //! ...), `size_coded` (`y` = size_mm is the NAACCR 756 column), `opt_edition`
 //! (blank/`8`/`9`), `opt_strict_ajcc` (`y`), then `expect_*` columns:
-//! `status schema schema_id edition t n m t_suffix stage basis codes`
+//! `status schema schema_id edition t n m t_suffix stage basis eod_t eod_n
+//! eod_m eod_stage ss2018 codes`
 //! (`codes` = the exact set of message codes, `;`-separated), and `note`.
 
 use std::collections::BTreeSet;
@@ -24,6 +25,11 @@ fn actual(out: &Outcome<'_>, column: &str) -> String {
         "t_suffix" => if out.t_suffix { "(m)" } else { "" }.to_string(),
         "stage" => out.stage.map_or("", |s| s.code()).to_string(),
         "basis" => out.basis.map_or("", |b| b.name()).to_string(),
+        "eod_t" => out.eod_t.unwrap_or("").to_string(),
+        "eod_n" => out.eod_n.unwrap_or("").to_string(),
+        "eod_m" => out.eod_m.unwrap_or("").to_string(),
+        "eod_stage" => out.eod_stage.map_or("", |s| s.code()).to_string(),
+        "ss2018" => out.ss2018.unwrap_or("").to_string(),
         "codes" => {
             let set: BTreeSet<&str> = out.messages.iter().map(|m| m.code.as_str()).collect();
             set.into_iter().collect::<Vec<_>>().join(";")
