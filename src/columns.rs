@@ -40,8 +40,9 @@ const ALIASES: &[(&[&str], &[u16], Alias)] = &[
     (&["icdo3hist/behav"],                                                          &[],     a(Field::Histology, 1)),
     (&["behaviorcodeicdo3", "behavior", "behaviour"],                               &[523],  a(Field::Behavior, 0)),
     (&["dateofdiagnosis", "year", "dxyear", "yearofdiagnosis"],                     &[390],  a(Field::Year, 0)),
-    (&["gradepathological", "grade"],                                               &[3844], a(Field::Grade, 0)),
-    (&["gradeclinical"],                                                            &[3843], a(Field::Grade, 1)),
+    (&["grade"],                                                                    &[],     a(Field::Grade, 0)),
+    (&["gradepathological", "gradepath"],                                           &[3844], a(Field::GradePath, 0)),
+    (&["gradeclinical", "gradeclin"],                                               &[3843], a(Field::GradeClin, 0)),
     (&["ajcctnmclint", "ct", "clint", "clinicalt"],                                 &[1001], a(Field::ClinT, 0)),
     (&["ajcctnmclinn", "cn", "clinn", "clinicaln"],                                 &[1002], a(Field::ClinN, 0)),
     (&["ajcctnmclinm", "cm", "clinm", "clinicalm"],                                 &[1003], a(Field::ClinM, 0)),
@@ -65,6 +66,11 @@ const ALIASES: &[(&[&str], &[u16], Alias)] = &[
     (&["mesentericmassmm"],                                                         &[],     a(Field::MesentericMassMm, 0)),
     (&["metastasis", "mets", "distantmetastasis"],                                  &[],     a(Field::Metastasis, 0)),
     (&["multipletumors", "tumorcount"],                                             &[],     a(Field::MultipleTumors, 0)),
+    // EOD 2018 (io-contract §14.1).
+    (&["eodprimarytumor"],                                                          &[772],  a(Field::EodPrimaryTumor, 0)),
+    (&["eodregionalnodes"],                                                         &[774],  a(Field::EodRegionalNodes, 0)),
+    (&["eodmets"],                                                                  &[776],  a(Field::EodMets, 0)),
+    (&["schemadiscriminator1"],                                                     &[3926], a(Field::SchemaDiscriminator1, 0)),
 ];
 
 /// Strips a SEER*Stat year range (` (2018+)`, ` (1988-2017)`) and the
@@ -406,7 +412,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(m.columns(Field::RecordedStage), &[2, 0, 4]);
-        assert_eq!(m.columns(Field::Grade), &[6, 5]);
+        // io-contract §18: the two grade items are fields of their own.
+        assert_eq!(m.columns(Field::GradePath), &[6]);
+        assert_eq!(m.columns(Field::GradeClin), &[5]);
+        assert!(m.columns(Field::Grade).is_empty());
         let m = map(&[
             "Primary Site - labeled",
             "Primary Site",

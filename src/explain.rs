@@ -6,14 +6,14 @@ use netstage_rules::{Field, Options, Record, RuleSet, StageCode};
 
 /// Stages one record and returns the derivation in plain language, then the
 /// output columns.
-pub fn explain(values: &[(Field, String)], size_coded: bool, opts: &Options) -> String {
+pub fn explain(rules: &RuleSet, values: &[(Field, String)], size_coded: bool, opts: &Options) -> String {
     let mut rec = Record::new();
     for (f, v) in values {
         rec.set(*f, v);
     }
     rec.size_coded = size_coded;
     let mut steps: Vec<String> = Vec::new();
-    let out = RuleSet::standard().stage_traced(&rec, opts, &mut steps);
+    let out = rules.stage_traced(&rec, opts, &mut steps);
     let mut s = String::from("Input:\n");
     for (f, v) in values.iter().filter(|(_, v)| !v.trim().is_empty()) {
         let _ = writeln!(s, "  {:<20} {v}", f.name());
@@ -55,6 +55,15 @@ pub fn explain(values: &[(Field, String)], size_coded: bool, opts: &Options) -> 
         ("path_stage", stage(out.path_stage)),
         ("clin_stage", stage(out.clin_stage)),
         ("facts_stage", stage(out.facts_stage)),
+        ("eod_stage", stage(out.eod_stage)),
+        (
+            "eod t n m",
+            match (out.eod_t, out.eod_n, out.eod_m) {
+                (Some(t), Some(n), Some(m)) => format!("{t} {n} {m}"),
+                _ => String::new(),
+            },
+        ),
+        ("ss2018", out.ss2018.unwrap_or("").to_string()),
         ("recorded_stage", stage(out.recorded_stage)),
         (
             "recorded_agrees",

@@ -10,10 +10,10 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use netstage::columns::ColumnOverrides;
-use netstage::error::{EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE};
+use netstage::error::{EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE};
 use netstage::pipeline::{RunConfig, StopFlag, total_input_bytes};
 use netstage::{OutputFormat, RunError};
-use netstage_rules::{EditionChoice, Field, Options, Status};
+use netstage_rules::{EditionChoice, Field, Options, RuleSet, Status};
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -116,6 +116,11 @@ struct StageArgs {
     /// Copy unrecognised input columns to the output, after the contract's columns.
     #[arg(long)]
     keep_columns: bool,
+    /// Derive the EOD basis with the SEER algorithm folder DIR (its
+    /// `schemas/` and `tables/`, as imsweb publishes eod_public) instead of
+    /// the embedded eod_public 3.2 tables.
+    #[arg(long, value_name = "DIR")]
+    algorithm: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -132,9 +137,30 @@ struct ExplainArgs {
     /// Year or date of diagnosis.
     #[arg(long)]
     year: Option<String>,
-    /// Grade (reported only).
+    /// Grade (header `grade`; reported only).
     #[arg(long)]
     grade: Option<String>,
+    /// Grade Clinical (NAACCR item 3843).
+    #[arg(long)]
+    grade_clin: Option<String>,
+    /// Grade Pathological (NAACCR item 3844).
+    #[arg(long)]
+    grade_path: Option<String>,
+    /// EOD Primary Tumor (item 772, e.g. 100).
+    #[arg(long)]
+    eod_primary_tumor: Option<String>,
+    /// EOD Regional Nodes (item 774, e.g. 000).
+    #[arg(long)]
+    eod_regional_nodes: Option<String>,
+    /// EOD Mets (item 776, e.g. 00).
+    #[arg(long)]
+    eod_mets: Option<String>,
+    /// Schema Discriminator 1 (item 3926).
+    #[arg(long)]
+    schema_discriminator_1: Option<String>,
+    /// Tumor Size Summary (item 756 code; the EOD size). Same as --size-mm N --size-coded.
+    #[arg(long, value_name = "CODE", conflicts_with = "size_mm")]
+    tumor_size_summary: Option<String>,
     /// T (basis from its prefix: p -> path, c or none -> clin).
     #[arg(long)]
     t: Option<String>,
@@ -198,38 +224,52 @@ struct ExplainArgs {
     /// Strict AJCC reading of TX/T0 N+ M0 and T4 NX M0.
     #[arg(long)]
     strict_ajcc: bool,
+    /// Derive the EOD basis with the SEER algorithm folder DIR (its
+    /// `schemas/` and `tables/`, as imsweb publishes eod_public) instead of
+    /// the embedded eod_public 3.2 tables.
+    #[arg(long, value_name = "DIR")]
+    algorithm: Option<PathBuf>,
 }
 
 impl ExplainArgs {
     fn values(&self) -> Vec<(Field, String)> {
-        let pairs = [
-            (Field::PrimarySite, &self.site),
-            (Field::Histology, &self.histology),
-            (Field::Behavior, &self.behavior),
-            (Field::Year, &self.year),
-            (Field::Grade, &self.grade),
-            (Field::T, &self.t),
-            (Field::N, &self.n),
-            (Field::M, &self.m),
-            (Field::ClinT, &self.clin_t),
-            (Field::ClinN, &self.clin_n),
-            (Field::ClinM, &self.clin_m),
-            (Field::PathT, &self.path_t),
-            (Field::PathN, &self.path_n),
-            (Field::PathM, &self.path_m),
-            (Field::TSuffix, &self.t_suffix),
-            (Field::SizeMm, &self.size_mm),
-            (Field::SizeCm, &self.size_cm),
-            (Field::Extent, &self.extent),
-            (Field::NodesPositive, &self.nodes),
-            (Field::MesentericMassMm, &self.mass),
-            (Field::Metastasis, &self.metastasis),
-            (Field::MultipleTumors, &self.multiple),
-            (Field::RecordedStage, &self.recorded_stage),
+        let pairs: [(Field, Option<&String>); 29] = [
+            (Field::PrimarySite, self.site.as_ref()),
+            (Field::Histology, self.histology.as_ref()),
+            (Field::Behavior, self.behavior.as_ref()),
+            (Field::Year, self.year.as_ref()),
+            (Field::Grade, self.grade.as_ref()),
+            (Field::GradeClin, self.grade_clin.as_ref()),
+            (Field::GradePath, self.grade_path.as_ref()),
+            (Field::EodPrimaryTumor, self.eod_primary_tumor.as_ref()),
+            (Field::EodRegionalNodes, self.eod_regional_nodes.as_ref()),
+            (Field::EodMets, self.eod_mets.as_ref()),
+            (Field::SchemaDiscriminator1, self.schema_discriminator_1.as_ref()),
+            (Field::T, self.t.as_ref()),
+            (Field::N, self.n.as_ref()),
+            (Field::M, self.m.as_ref()),
+            (Field::ClinT, self.clin_t.as_ref()),
+            (Field::ClinN, self.clin_n.as_ref()),
+            (Field::ClinM, self.clin_m.as_ref()),
+            (Field::PathT, self.path_t.as_ref()),
+            (Field::PathN, self.path_n.as_ref()),
+            (Field::PathM, self.path_m.as_ref()),
+            (Field::TSuffix, self.t_suffix.as_ref()),
+            (
+                Field::SizeMm,
+                self.size_mm.as_ref().or(self.tumor_size_summary.as_ref()),
+            ),
+            (Field::SizeCm, self.size_cm.as_ref()),
+            (Field::Extent, self.extent.as_ref()),
+            (Field::NodesPositive, self.nodes.as_ref()),
+            (Field::MesentericMassMm, self.mass.as_ref()),
+            (Field::Metastasis, self.metastasis.as_ref()),
+            (Field::MultipleTumors, self.multiple.as_ref()),
+            (Field::RecordedStage, self.recorded_stage.as_ref()),
         ];
         pairs
             .into_iter()
-            .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))
+            .filter_map(|(f, v)| v.map(|v| (f, v.clone())))
             .collect()
     }
 }
@@ -294,7 +334,12 @@ fn run_command(command: Command) -> ExitCode {
                 edition: args.edition.into(),
                 strict_ajcc: args.strict_ajcc,
             };
-            print_stdout(&netstage::explain::explain(&args.values(), args.size_coded, &opts));
+            let rules = match load_rules(args.algorithm.as_deref()) {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            let size_coded = args.size_coded || args.tumor_size_summary.is_some();
+            print_stdout(&netstage::explain::explain(rules, &args.values(), size_coded, &opts));
             ExitCode::SUCCESS
         }
         Command::Schemas => {
@@ -302,6 +347,23 @@ fn run_command(command: Command) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The rules of a run: the embedded ones, or those with a site's own SEER
+/// algorithm folder. A folder that does not exist exits 66; one that cannot
+/// be read as an algorithm exits 65.
+fn load_rules(algorithm: Option<&std::path::Path>) -> Result<&'static RuleSet, ExitCode> {
+    let Some(dir) = algorithm else {
+        return Ok(RuleSet::standard());
+    };
+    if !dir.is_dir() {
+        eprintln!("netstage: --algorithm {}: not a directory", dir.display());
+        return Err(ExitCode::from(EXIT_NO_INPUT));
+    }
+    netstage::seer_algorithm::rules_from_folder(dir).map_err(|e| {
+        eprintln!("netstage: --algorithm: {e}");
+        ExitCode::from(EXIT_DATA)
+    })
 }
 
 /// Writes to stdout, ignoring a closed pipe.
@@ -316,6 +378,10 @@ fn stage(args: StageArgs) -> ExitCode {
             eprintln!("netstage: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
+    };
+    let rules = match load_rules(args.algorithm.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let stop: StopFlag = Arc::new(AtomicUsize::new(0));
     if let Err(e) = register_signals(&stop) {
@@ -338,6 +404,7 @@ fn stage(args: StageArgs) -> ExitCode {
         threads: args.threads.map_or(0, usize::from),
         overrides,
         keep_columns: args.keep_columns,
+        rules,
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total_input_bytes(&cfg.inputs)));
     let on_progress = |bytes: u64, rows: u64| {

@@ -26,6 +26,11 @@ pub const COLUMNS: &[&str] = &[
     "clin_stage",
     "path_stage",
     "facts_stage",
+    "eod_stage",
+    "eod_t",
+    "eod_n",
+    "eod_m",
+    "ss2018",
     "recorded_stage",
     "recorded_agrees",
     "messages",
@@ -96,9 +101,12 @@ pub struct RowId<'a> {
     pub keep: &'a [&'a str],
 }
 
+/// Number of output columns (with `source`, without pass-through columns).
+pub const COLUMN_COUNT: usize = COLUMNS.len();
+
 /// The text of every output cell of one row, in column order.
 pub struct RowCells<'s> {
-    cells: [&'s str; 24],
+    cells: [&'s str; COLUMN_COUNT],
 }
 
 fn stage(s: Option<StageCode>) -> &'static str {
@@ -123,8 +131,9 @@ fn push_decimal(s: &mut String, mut v: u64) {
 
 /// Index of the first outcome cell (`status`) in [`COLUMNS`].
 pub const FIRST_OUTCOME_CELL: usize = 4;
-/// Number of outcome cells, `status` to `recorded_agrees`.
-pub const OUTCOME_CELLS: usize = 19;
+/// Number of outcome cells, `status` to `recorded_agrees` (all but the
+/// identity cells and `messages`).
+pub const OUTCOME_CELLS: usize = COLUMN_COUNT - FIRST_OUTCOME_CELL - 1;
 /// Index of `organ_general` among the outcome cells.
 pub const ORGAN_GENERAL_CELL: usize = 5;
 
@@ -153,6 +162,11 @@ pub fn outcome_cells(out: &Outcome<'_>) -> [&'static str; OUTCOME_CELLS] {
         stage(out.clin_stage),
         stage(out.path_stage),
         stage(out.facts_stage),
+        stage(out.eod_stage),
+        out.eod_t.unwrap_or(""),
+        out.eod_n.unwrap_or(""),
+        out.eod_m.unwrap_or(""),
+        out.ss2018.unwrap_or(""),
         stage(out.recorded_stage),
         match out.recorded_agrees {
             Some(true) => "yes",
@@ -168,7 +182,7 @@ pub fn row_cells<'s>(id: &RowId<'s>, out: &'s Outcome<'_>, num: &'s mut String, 
     push_decimal(num, id.row);
     msgs.clear();
     out.messages.write_to(msgs);
-    let mut cells = [""; 24];
+    let mut cells = [""; COLUMN_COUNT];
     cells[..FIRST_OUTCOME_CELL].copy_from_slice(&[num.as_str(), id.source, id.record_id, id.tumor_record]);
     cells[FIRST_OUTCOME_CELL..FIRST_OUTCOME_CELL + OUTCOME_CELLS].copy_from_slice(&outcome_cells(out));
     cells[FIRST_OUTCOME_CELL + OUTCOME_CELLS] = msgs.as_str();
@@ -208,13 +222,18 @@ impl<'s> RowCells<'s> {
 }
 
 /// Cells made only of netstage's own vocabulary (codes, names, numbers), which
-/// never need quoting; the others (input values, messages) are checked.
-const FIXED_TEXT: [bool; 24] = {
-    let mut fixed = [true; 24];
-    fixed[1] = false; // source
-    fixed[2] = false; // record_id
-    fixed[3] = false; // tumor_record
-    fixed[23] = false; // messages
+/// never need quoting; the others (input values, messages, and the values of
+/// SEER's tables, which `--algorithm` may replace) are checked.
+const FIXED_TEXT: [bool; COLUMN_COUNT] = {
+    let mut fixed = [true; COLUMN_COUNT];
+    let mut i = 0;
+    while i < COLUMN_COUNT {
+        fixed[i] = !matches!(
+            COLUMNS[i].as_bytes(),
+            b"source" | b"record_id" | b"tumor_record" | b"messages" | b"eod_t" | b"eod_n" | b"eod_m" | b"ss2018"
+        );
+        i += 1;
+    }
     fixed
 };
 
@@ -243,7 +262,7 @@ mod tests {
     fn header_follows_the_contract() {
         let l = Layout::default();
         let h = l.header();
-        assert_eq!(h.len(), 23);
+        assert_eq!(h.len(), 28);
         assert_eq!(h[0], "row");
         assert_eq!(h[1], "record_id");
         assert_eq!(h.last().unwrap(), "messages");
@@ -254,7 +273,12 @@ mod tests {
         let h = l.header();
         assert_eq!(h[1], "source");
         assert_eq!(h.last().unwrap(), "sex");
-        assert_eq!(COLUMNS.len(), 24);
+        assert_eq!(COLUMNS.len(), 29);
+        let facts = COLUMNS.iter().position(|c| *c == "facts_stage").unwrap();
+        assert_eq!(
+            &COLUMNS[facts + 1..facts + 6],
+            ["eod_stage", "eod_t", "eod_n", "eod_m", "ss2018"]
+        );
     }
 
     #[test]
@@ -271,7 +295,7 @@ mod tests {
         let kept: Vec<String> = ["Status", "source"].map(String::from).to_vec();
         assert_eq!(Layout::new(false, &kept).keep, ["input_Status", "source"]);
         assert_eq!(Layout::new(true, &kept).keep, ["input_Status", "input_source"]);
-        assert_eq!(Layout::new(true, &[]).header().len(), 24);
+        assert_eq!(Layout::new(true, &[]).header().len(), 29);
     }
 
     #[test]

@@ -67,6 +67,9 @@ pub struct RunConfig {
     pub overrides: ColumnOverrides,
     /// Copy unrecognised columns to the output.
     pub keep_columns: bool,
+    /// The rules (`RuleSet::standard()`, or one with a site's own SEER
+    /// algorithm from `--algorithm DIR`).
+    pub rules: &'static RuleSet,
 }
 
 /// Set to a signal number (SIGINT, SIGTERM) to stop the run.
@@ -151,7 +154,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     let (flagged_file, flagged_path) = out_dir.create("flagged.csv")?;
     let flagged = CsvOut::new(flagged_file, flagged_path, &layout)?;
 
-    let rules = RuleSet::standard();
+    let rules = cfg.rules;
 
     let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop))?;
     let (to_writer, writer) = spawn_writer(stages, flagged)?;
@@ -234,7 +237,13 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
 
     let seconds = started.elapsed().as_secs_f64();
     write_file(&mut out_dir, "summary.csv", counts.summary_csv().as_bytes())?;
-    let json = summary_json(&counts, &inputs, rows_written, seconds);
+    let json = summary_json(
+        &counts,
+        &inputs,
+        rows_written,
+        seconds,
+        rules.eod().algorithm().version(),
+    );
     let mut json_text = serde_json::to_string_pretty(&json).map_err(|e| RunError::Internal(e.to_string()))?;
     json_text.push('\n');
     write_file(&mut out_dir, "summary.json", json_text.as_bytes())?;

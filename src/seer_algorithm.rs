@@ -360,3 +360,14 @@ fn read_table(path: &Path, json: &Value) -> Result<TableData, ReadError> {
     }
     Ok(t)
 }
+
+/// Builds the rules with a site's own copy of SEER's algorithm
+/// (`--algorithm DIR`): the folder is read, checked and compiled once, and
+/// lives as long as the process.
+pub fn rules_from_folder(dir: &Path) -> Result<&'static netstage_rules::RuleSet, ReadError> {
+    let (data, _) = read_folder(dir, &netstage_schemas())?;
+    let eod = netstage_rules::eod::EodAlgorithm::from_data(&data).map_err(|e| fail(dir, e.to_string()))?;
+    let eod: &'static _ = Box::leak(Box::new(eod));
+    let rules = netstage_rules::RuleSet::with_eod(eod).map_err(|e| fail(dir, e.to_string()))?;
+    Ok(Box::leak(Box::new(rules)))
+}

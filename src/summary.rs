@@ -64,6 +64,8 @@ pub struct Counts {
     messages: Vec<u64>,
     /// The first error rows, as (input index, row number).
     pub first_errors: Vec<(usize, u64)>,
+    /// Rows with a Summary Stage 2018, by (site group index, code).
+    ss2018: BTreeMap<(u8, &'static str), u64>,
 }
 
 /// Key used for rows of an invalid site in `by_site_stage`.
@@ -83,6 +85,12 @@ impl Counts {
         *self.cells.entry(key).or_default() += 1;
         if out.recorded_agrees == Some(false) {
             self.recorded_disagreements += 1;
+        }
+        if let Some(ss) = out.ss2018 {
+            *self
+                .ss2018
+                .entry((out.site_group.map_or(NONE, |g| g.0), ss))
+                .or_default() += 1;
         }
         if !out.messages.is_empty() {
             if self.messages.is_empty() {
@@ -111,6 +119,9 @@ impl Counts {
             *self.cells.entry(k).or_default() += v;
         }
         self.recorded_disagreements += other.recorded_disagreements;
+        for (k, v) in other.ss2018 {
+            *self.ss2018.entry(k).or_default() += v;
+        }
         if self.messages.is_empty() {
             self.messages = other.messages;
         } else {
@@ -144,6 +155,20 @@ impl Counts {
             let c = unpack(*k);
             let site = if c.site.is_empty() { NO_SITE } else { c.site };
             *m.entry(site).or_default().entry(c.stage_key).or_default() += n;
+        }
+        m
+    }
+
+    /// Site group -> Summary Stage 2018 code -> rows, over rows with `ss2018`.
+    pub fn by_site_ss2018(&self) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
+        let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+        for ((site, code), n) in &self.ss2018 {
+            let name = if (*site as usize) < SiteGroup::count() {
+                SiteGroup(*site).name()
+            } else {
+                NO_SITE
+            };
+            *m.entry(name).or_default().entry(*code).or_default() += n;
         }
         m
     }
@@ -218,7 +243,13 @@ fn stage_rank(s: &str) -> usize {
 
 /// `summary.json` (io-contract §5). Keys are sorted; everything but
 /// `seconds` and `rows_per_second` is deterministic.
-pub fn summary_json(counts: &Counts, inputs: &[InputSummary], rows_written: u64, seconds: f64) -> Value {
+pub fn summary_json(
+    counts: &Counts,
+    inputs: &[InputSummary],
+    rows_written: u64,
+    seconds: f64,
+    eod_algorithm: &str,
+) -> Value {
     let by_site = counts.by_site_stage();
     let mut top = counts.message_counts();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -241,6 +272,8 @@ pub fn summary_json(counts: &Counts, inputs: &[InputSummary], rows_written: u64,
         },
         "by_site_stage": by_site,
         "by_edition": counts.by_edition(),
+        "by_site_ss2018": counts.by_site_ss2018(),
+        "eod_algorithm": eod_algorithm,
         "recorded_disagreements": counts.recorded_disagreements,
         "top_messages": top.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),
         "seconds": (seconds * 1000.0).round() / 1000.0,

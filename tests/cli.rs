@@ -279,7 +279,7 @@ fn keep_columns_are_copied_after_the_contract_columns() {
     let stages = d.read("out/stages.csv");
     let header = &csv_rows(&stages)[0];
     assert_eq!(&header[header.len() - 3..], ["sex", "age_at_dx", "reporting_source"]);
-    assert_eq!(header[22], "messages");
+    assert_eq!(header[27], "messages");
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub const CSV_HEADER: [&str; 14] = [
 ];
 
 /// Columns of `stages.csv` with one input and no `--keep-columns`.
-pub const OUTPUT_WIDTH: usize = 23;
+pub const OUTPUT_WIDTH: usize = 28;
 
 /// A `record` input split into its flags byte and fields (at most 25: the
 /// last one keeps any further separators).

@@ -71,6 +71,13 @@ pub struct RuleSet {
     eod: &'static EodAlgorithm,
 }
 
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let alg = self.eod.algorithm();
+        write!(f, "RuleSet {{ eod: {} {} }}", alg.name(), alg.version())
+    }
+}
+
 impl RuleSet {
     /// Compiles the embedded rule tables.
     pub fn new() -> Result<RuleSet, MatrixError> {
