@@ -40,6 +40,7 @@ DEFAULT_SEED = 20251125
 DEFAULT_MAIN_ROWS = 3000
 DEFAULT_NAACCR_ROWS = 200
 DEFAULT_SEER_ROWS = 200
+DEFAULT_EOD_ROWS = 400
 
 
 # --------------------------------------------------------------------------
@@ -1056,8 +1057,11 @@ def write_registry(path, rows, seed):
 BIG_BAD_RATE = 0.002
 
 
-def write_big(path, n_rows, seed, gz):
+def write_big(path, n_rows, seed, gz, eod=False):
     rng = random.Random("%s:big" % seed)
+    # The EOD columns draw from their own generator, so --eod adds columns
+    # without changing any other value of the file.
+    eod_rng = random.Random("%s:big-eod" % seed)
     if gz:
         raw = open(path, "wb")
         gzf = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0)
@@ -1067,7 +1071,7 @@ def write_big(path, n_rows, seed, gz):
         fh = open(path, "w", newline="", encoding="utf-8", buffering=1 << 20)
     try:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(MAIN_COLUMNS + BIG_EXTRA)
+        w.writerow(MAIN_COLUMNS + BIG_EXTRA + (BIG_EOD_EXTRA if eod else []))
         next_id = 1000001
         tumor_no = 1
         rid = None
@@ -1091,6 +1095,8 @@ def write_big(path, n_rows, seed, gz):
             if tumor_no == 1:
                 prev = t
             row.extend(big_extra(rng, t))
+            if eod:
+                row.extend(big_eod(eod_rng, t))
             batch.append(row)
             if len(batch) >= 5000:
                 w.writerows(batch)
@@ -1268,6 +1274,155 @@ def write_seer(path, rows, seed):
     return len(out)
 
 
+
+# --------------------------------------------------------------------------
+# EOD-coded SEER*Stat export (eod_export.csv) and the --eod big-file columns
+# --------------------------------------------------------------------------
+
+EOD_COLUMNS = ["Patient ID", "Year of diagnosis", "Primary Site - labeled", "Primary Site",
+               "Histologic Type ICD-O-3", "Behavior code ICD-O-3", "Grade Clinical (2018+)",
+               "Grade Pathological (2018+)", "Tumor Size Summary (2016+)",
+               "Regional nodes positive (1988+)", "EOD Primary Tumor (2018+)",
+               "EOD Regional Nodes (2018+)", "EOD Mets (2018+)", "Sex"]
+
+BIG_EOD_EXTRA = ["tumor_size_summary", "eod_primary_tumor", "eod_regional_nodes", "eod_mets"]
+
+EOD_YEARS = W([(2018, 11), (2019, 12), (2020, 10), (2021, 12), (2022, 12), (2023, 12),
+               (2024, 13), (2025, 10)])
+
+# Valid codes of SEER's EOD Primary Tumor / Regional Nodes / Mets items per site
+# group (eod_public 3.2, the 8th-edition schemas; codes only).
+EOD_CODES = {
+    "net": {
+        "stomach": ("000 100 200 400 500 600 700 800 999", "000 300 700 800 999", "00 10 20 30 50 70 99"),
+        "duodenum": ("000 100 200 300 400 600 700 800 999", "000 300 800 999", "00 10 20 30 50 70 99"),
+        "ampulla": ("000 100 200 300 400 500 600 700 800 999", "000 300 800 999", "00 10 20 30 50 70 99"),
+        "jejunum_ileum": ("000 100 200 300 500 600 700 800 999", "000 300 400 800 999", "00 10 20 30 50 70 99"),
+        "appendix": ("000 100 200 300 700 800 999", "000 300 800 999", "00 10 20 30 50 70 99"),
+        "colon_rectum": ("000 100 200 300 400 600 700 800 999", "000 300 800 999", "00 10 20 30 50 70 99"),
+        "pancreas": ("000 100 200 300 500 600 700 800 999", "000 300 700 800 999", "00 10 20 40 50 60 70 99"),
+    },
+    "lung": ("000 100 200 300 400 450 500 600 650 675 700 800 980 999", "000 300 400 600 700 800 999",
+             "00 10 20 30 50 70 99"),
+    "general": {
+        "stomach": ("000 100 200 300 400 500 600 650 700 750 800 999", "000 300 400 450 500 600 700 800 999", "00 10 70 99"),
+        "duodenum": ("000 100 200 250 300 400 500 600 700 800 999", "000 300 600 700 800 999", "00 10 70 99"),
+        "jejunum_ileum": ("000 100 200 250 300 400 500 600 700 800 999", "000 300 600 700 800 999", "00 10 70 99"),
+        "ampulla": ("000 100 150 200 250 300 400 450 500 600 700 800 999", "000 300 400 800 999", "00 10 70 99"),
+        "pancreas": ("000 100 500 600 700 800 999", "000 300 700 725 775 800 999", "00 10 20 70 99"),
+        "colon_rectum": ("000 050 100 200 300 400 500 600 700 800 999", "000 200 300 350 400 450 500 550 600 800 999",
+                         "00 10 20 30 40 50 70 99"),
+        "appendix": ("000 050 070 100 200 300 400 500 700 750 800 999", "000 300 400 450 500 550 600 650 700 800 999",
+                     "00 10 30 40 50 70 99"),
+    },
+}
+
+# Deliberate bad EOD values (about 2 % of eod_export.csv rows), each a case the
+# contract makes an E_EOD error row: not a code, too long, size in conflict,
+# a mets code of another schema, nodes positive that is no count.
+EOD_BAD_KINDS = ("pt_not_a_code", "pt_too_long", "size_conflict", "mets_other_schema", "nodes_not_a_count")
+
+
+def eod_codes_for(t):
+    """The (primary tumor, regional nodes, mets) code lists of a tumour's site group."""
+    if t.kind == "lung":
+        lists = EOD_CODES["lung"]
+    elif t.kind in ("net", "general"):
+        lists = EOD_CODES[t.kind].get(t.group)
+    else:
+        lists = None
+    if lists is None:
+        lists = EOD_CODES["general"]["colon_rectum"]
+    return tuple(x.split() for x in lists)
+
+
+def eod_values(rng, t):
+    """Realistic EOD codes for a tumour: mostly localized, some regional and
+    distant, a few unknown; size as item 756, nodes positive as item 820."""
+    pts, rns, mets = eod_codes_for(t)
+    level = getattr(t, "level", None) or 1
+    if chance(rng, 0.04):
+        pt = "999"
+    elif level <= 1:
+        pt = "100" if "100" in pts else pts[1]
+    elif level == 2:
+        pt = "200" if "200" in pts else pts[2]
+    elif level == 3:
+        pt = "300" if "300" in pts else pts[3]
+    else:
+        deep = [c for c in pts if "400" <= c <= "750"]
+        pt = rng.choice(deep) if deep else pts[-3]
+    N = getattr(t, "N", None) or "NX"
+    # Registrars code EOD nodes from every source, clinical included: nodes
+    # that were never examined are mostly coded none involved, not unknown.
+    if (N == "NX" and chance(rng, 0.3)) or chance(rng, 0.03):
+        rn = "999"
+    elif N == "NX":
+        rn = "000"
+    elif N in ("N0", "88"):
+        rn = "000"
+    else:
+        rn = "300" if "300" in rns else rns[1]
+    M = getattr(t, "M", None) or "M0"
+    if M in ("M0", "88"):
+        mt = "00"
+    elif M == "M1a":
+        mt = "10"
+    elif M == "M1c":
+        mt = "60" if "60" in mets else "70"
+    else:
+        mt = rng.choice([m for m in mets if m not in ("00", "10", "99")] or ["70"])
+    return naaccr_size(rng, t), "%02d" % t.node_code, pt, rn, mt
+
+
+def render_eod(rng, t, pid, bad=None):
+    site_lab = "C%s.%s-%s" % (t.site[1:3], t.site[3], SITE_LABELS[t.site])
+    size, nodes, pt, rn, mt = eod_values(rng, t)
+    if bad == "pt_not_a_code":
+        pt = "3X0"
+    elif bad == "pt_too_long":
+        pt = "1000"
+    elif bad == "size_conflict":
+        size, pt = "000", "100"
+    elif bad == "mets_other_schema":
+        mt = "45"
+    elif bad == "nodes_not_a_count":
+        nodes = "ab"
+    grade = t.grade or "9"
+    grade_clin = grade if chance(rng, 0.5) else "9"
+    # SEER*Stat drops leading zeros in some exports: a few codes come without them.
+    if chance(rng, 0.05):
+        pt, rn, mt = str(int(pt)) if pt.isdigit() else pt, str(int(rn)) if rn.isdigit() else rn, \
+            str(int(mt)) if mt.isdigit() else mt
+    return [pid, str(t.year), site_lab, t.site[1:], t.hist, str(t.beh), grade_clin, grade, size, nodes,
+            pt, rn, mt, "Female" if t.sex == "F" else "Male"]
+
+
+def write_eod(path, rows, seed):
+    rng = random.Random("%s:eod" % seed)
+    out = []
+    pid = 96000000
+    while len(out) < rows:
+        pid += rng.randint(1, 500)
+        t = make_tumor(rng, {"beh": 3, "year": EOD_YEARS(rng)})
+        bad = EOD_BAD_KINDS[len(out) // 50 % len(EOD_BAD_KINDS)] if len(out) % 50 == 7 else None
+        out.append(render_eod(rng, t, "%08d" % pid, bad))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(EOD_COLUMNS)
+        w.writerows(out)
+    return len(out)
+
+
+def big_eod(rng, t):
+    """The --eod columns of one big-file row: EOD codes on 2018+ rows that a
+    registry would have coded, blank otherwise."""
+    if t is None or (t.year is not None and t.year < 2018) or chance(rng, 0.08):
+        return ["", "", "", ""]
+    size, _nodes, pt, rn, mt = eod_values(rng, t)
+    return [size, pt, rn, mt]
+
+
 # --------------------------------------------------------------------------
 # CLI
 # --------------------------------------------------------------------------
@@ -1280,6 +1435,9 @@ def main(argv=None):
                     help="write one large file of ROWS rows in the registry layout")
     ap.add_argument("--out", metavar="FILE", help="output file for --big")
     ap.add_argument("--gzip", action="store_true", help="gzip the --big output")
+    ap.add_argument("--eod", action="store_true",
+                    help="--big: add EOD 2018 columns (tumor_size_summary, eod_primary_tumor, "
+                    "eod_regional_nodes, eod_mets)")
     ap.add_argument("--seed", default=str(DEFAULT_SEED),
                     help="random seed (default %d)" % DEFAULT_SEED)
     ap.add_argument("--rows", type=int, default=DEFAULT_MAIN_ROWS,
@@ -1292,7 +1450,7 @@ def main(argv=None):
             ap.error("--big needs --out FILE")
         if a.big < 0:
             ap.error("--big ROWS must be >= 0")
-        n = write_big(a.out, a.big, a.seed, a.gzip)
+        n = write_big(a.out, a.big, a.seed, a.gzip, a.eod)
         print("%s: %d rows" % (a.out, n), file=sys.stderr)
         return 0
     if a.rows < 1000:
@@ -1304,6 +1462,8 @@ def main(argv=None):
     print("%s: %d rows" % (p, write_naaccr(p, DEFAULT_NAACCR_ROWS, a.seed)), file=sys.stderr)
     p = os.path.join(a.out_dir, "seerstat_export.csv")
     print("%s: %d rows" % (p, write_seer(p, DEFAULT_SEER_ROWS, a.seed)), file=sys.stderr)
+    p = os.path.join(a.out_dir, "eod_export.csv")
+    print("%s: %d rows" % (p, write_eod(p, DEFAULT_EOD_ROWS, a.seed)), file=sys.stderr)
     return 0
 
 

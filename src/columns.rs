@@ -59,7 +59,8 @@ const ALIASES: &[(&[&str], &[u16], Alias)] = &[
     (&["ajcctnmclinstagegroup"],                                                    &[1004], a(Field::RecordedStage, 1)),
     (&["derivedeod2018stagegroup"],                                                 &[818],  a(Field::RecordedStage, 2)),
     (&["tumorsizesummary"],                                                         &[756],  Alias { field: Field::SizeMm, priority: 0, coded_size: true }),
-    (&["tumorsizemm", "sizemm"],                                                    &[],     a(Field::SizeMm, 0)),
+    // A size in mm that is not item 756: after it (io-contract §12, §19 item 2).
+    (&["tumorsizemm", "sizemm"],                                                    &[],     a(Field::SizeMm, 1)),
     (&["tumorsizecm", "sizecm"],                                                    &[],     a(Field::SizeCm, 0)),
     (&["extent", "invasion", "extension"],                                          &[],     a(Field::Extent, 0)),
     (&["regionalnodespositive", "nodespositive", "positivenodes"],                  &[820],  a(Field::NodesPositive, 0)),
@@ -198,8 +199,9 @@ pub struct ColumnMap {
     sources: Vec<Vec<usize>>,
     /// The fields that have at least one column.
     present: Vec<Field>,
-    /// True when size_mm comes from the NAACCR coded column (item 756).
-    pub size_coded: bool,
+    /// The NAACCR coded size column (item 756), when the file has one: a
+    /// row whose `size_mm` comes from it reads the value as item-756 codes.
+    pub coded_size_column: Option<usize>,
     /// Columns no field uses: (index, header).
     pub unused: Vec<(usize, String)>,
     /// Number of header columns.
@@ -228,7 +230,7 @@ impl ColumnMap {
             by_field.entry(field).or_default().push((priority, i, coded));
         }
         let mut sources = vec![Vec::new(); Field::COUNT];
-        let mut size_coded = false;
+        let mut coded_size_column = None;
         for (field, mut cols) in by_field {
             cols.sort();
             if let Some(w) = cols.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -244,7 +246,7 @@ impl ColumnMap {
                 ));
             }
             if field == Field::SizeMm {
-                size_coded = cols[0].2;
+                coded_size_column = cols.iter().find(|c| c.2).map(|c| c.1);
             }
             sources[field as usize] = cols.iter().map(|c| c.1).collect();
         }
@@ -275,7 +277,7 @@ impl ColumnMap {
         Ok(ColumnMap {
             sources,
             present,
-            size_coded,
+            coded_size_column,
             unused,
             width: headers.len(),
         })
@@ -293,7 +295,7 @@ impl ColumnMap {
                 .map(|cols| cols.iter().filter_map(|&i| pos(i)).collect())
                 .collect(),
             present: self.present.clone(),
-            size_coded: self.size_coded,
+            coded_size_column: self.coded_size_column.and_then(pos),
             unused: self
                 .unused
                 .iter()

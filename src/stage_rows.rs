@@ -47,17 +47,17 @@ enum Value<'a> {
     NotUtf8,
 }
 
-fn field_value<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> Value<'a> {
+fn field_value<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> (Value<'a>, Option<usize>) {
     for &i in columns.columns(field) {
         let Some(text) = rec.text(i) else { continue };
         return match text {
             Ok(s) if is_blank_value(s.as_bytes()) => continue,
-            Ok(s) => Value::Text(s),
+            Ok(s) => (Value::Text(s), Some(i)),
             Err(bytes) if is_blank_value(bytes) => continue,
-            Err(_) => Value::NotUtf8,
+            Err(_) => (Value::NotUtf8, Some(i)),
         };
     }
-    Value::Text("")
+    (Value::Text(""), None)
 }
 
 /// Column `i` as read, with bytes that are not UTF-8 replaced (for copying).
@@ -124,9 +124,13 @@ pub fn stage_rows<'a, R: RawRow<'a>>(
             continue;
         }
         let mut record = Record::new();
-        record.size_coded = ctx.columns.size_coded;
         for &field in ctx.columns.fields() {
-            match field_value(raw, &ctx.columns, field) {
+            let (value, column) = field_value(raw, &ctx.columns, field);
+            if field == Field::SizeMm {
+                // The size is read as item-756 codes when the 756 column gave it.
+                record.size_coded = column.is_some() && column == ctx.columns.coded_size_column;
+            }
+            match value {
                 Value::Text(s) => {
                     record.set(field, s);
                 }

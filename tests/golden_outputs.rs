@@ -58,3 +58,8 @@ fn golden_naaccr_xml_ids() {
 fn golden_seerstat_export() {
     check("seerstat_export", &[&sample("seerstat_export.csv")]);
 }
+
+#[test]
+fn golden_eod_export() {
+    check("eod_export", &[&sample("eod_export.csv")]);
+}

@@ -213,7 +213,23 @@ pub fn eod_basis<'a>(
     });
 
     if !derived.problems.is_empty() {
+        // An invalid item is named once: a table that then rejects only
+        // invalid items says nothing more.
+        let invalid: Vec<EodItem> = derived
+            .problems
+            .iter()
+            .filter_map(|p| match p {
+                EodProblem::InvalidItem(i) => Some(*i),
+                EodProblem::Rejected { .. } => None,
+            })
+            .collect();
         for p in &derived.problems {
+            if let EodProblem::Rejected { items, .. } = p
+                && !items.is_empty()
+                && items.iter().all(|i| invalid.contains(i))
+            {
+                continue;
+            }
             push_problem(rec, schema, p, msgs);
         }
         return None;
