@@ -534,6 +534,11 @@ impl Algorithm {
         &self.tables[id.0 as usize]
     }
 
+    /// Number of tables.
+    pub fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+
     /// A table by id.
     pub fn table_id(&self, id: &str) -> Option<TableId> {
         self.table_index.get(id).copied()

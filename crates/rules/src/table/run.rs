@@ -74,45 +74,64 @@ pub struct Scratch {
 
 /// Rows found in tables without references, by table and input values:
 /// registry data repeats a limited set of code combinations, so most
-/// lookups are answered here. Bounded: past [`MEMO_LIMIT`] entries nothing
-/// more is remembered, and long values are never remembered.
+/// lookups are answered here. One small map per table, keys packed inline
+/// (no pointer to follow). Bounded: past [`MEMO_LIMIT`] entries nothing more
+/// is remembered, and values that do not fit a key are never remembered.
 #[derive(Debug, Default)]
 struct Memo {
     /// Address of the algorithm the rows belong to (a scratch used with
     /// another algorithm starts afresh).
     owner: usize,
-    rows: FastMap<Box<[u8]>, Option<u32>>,
-    key: Vec<u8>,
+    tables: Vec<FastMap<MemoKey, u32>>,
+    entries: usize,
 }
+
+/// The input values of one lookup, each as a length byte (0 = absent,
+/// 1 + length otherwise) and its bytes, packed into one integer (the codes
+/// of registry items are short: stage-table keys such as `T1a N0 M1a` fit).
+type MemoKey = u128;
+
+/// Bytes of a packed key.
+const MEMO_KEY: usize = 16;
 
 /// Most entries a [`Scratch`] remembers (hostile input cannot grow it further).
 const MEMO_LIMIT: usize = 1 << 16;
 
-/// Longest value remembered.
-const MEMO_VALUE_MAX: usize = 32;
+/// Stored for "no row matched".
+const NO_ROW: u32 = u32::MAX;
 
 impl Memo {
     /// The row of a memoizable table for the values `get` gives.
     fn find<'v>(&mut self, alg: &Algorithm, table: TableId, get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<usize> {
         let t = alg.table(table);
-        self.key.clear();
-        self.key.extend_from_slice(&table.0.to_le_bytes());
+        let mut key = [0u8; MEMO_KEY];
+        let mut at = 0;
         for k in t.inputs.iter() {
             match get(*k) {
-                None => self.key.push(0),
-                Some(v) if v.len() <= MEMO_VALUE_MAX => {
-                    self.key.push(1 + v.len() as u8);
-                    self.key.extend_from_slice(v);
+                None => at += 1,
+                Some(v) if at + 1 + v.len() <= MEMO_KEY => {
+                    key[at] = 1 + v.len() as u8;
+                    key[at + 1..at + 1 + v.len()].copy_from_slice(v);
+                    at += 1 + v.len();
                 }
                 Some(_) => return t.find_row(get),
             }
+            if at > MEMO_KEY {
+                return t.find_row(get);
+            }
         }
-        if let Some(row) = self.rows.get(&self.key[..]) {
-            return row.map(|r| r as usize);
+        let key = MemoKey::from_le_bytes(key);
+        let i = table.0 as usize;
+        if self.tables.len() <= i {
+            self.tables.resize_with(alg.table_count(), FastMap::default);
+        }
+        if let Some(&row) = self.tables[i].get(&key) {
+            return (row != NO_ROW).then_some(row as usize);
         }
         let row = t.find_row(get);
-        if self.rows.len() < MEMO_LIMIT {
-            self.rows.insert(self.key[..].into(), row.map(|r| r as u32));
+        if self.entries < MEMO_LIMIT {
+            self.entries += 1;
+            self.tables[i].insert(key, row.map_or(NO_ROW, |r| r as u32));
         }
         row
     }
@@ -331,6 +350,19 @@ impl Algorithm {
         inputs: &'s [(KeyId, &'s [u8])],
         sc: &'s mut Scratch,
     ) -> RunOutput<'a, 's> {
+        self.run_checked(schema, inputs, &[], sc)
+    }
+
+    /// [`Algorithm::run`] without checking the inputs listed in `checked`
+    /// against their validation tables: for a caller that has checked them
+    /// already (the result is the same when they are valid).
+    pub fn run_checked<'a, 's>(
+        &'a self,
+        schema: SchemaId,
+        inputs: &'s [(KeyId, &'s [u8])],
+        checked: &[KeyId],
+        sc: &'s mut Scratch,
+    ) -> RunOutput<'a, 's> {
         let owner = self as *const Algorithm as usize;
         if sc.memo.owner != owner {
             sc.memo = Memo {
@@ -352,6 +384,9 @@ impl Algorithm {
             let k = input.key.0 as usize;
             if sc.slots[k] == Slot::Absent {
                 sc.slots[k] = run.val(&sc.slots, input.default);
+                continue;
+            }
+            if checked.contains(&input.key) {
                 continue;
             }
             let supplied = run.get(&sc.slots, input.key).is_some_and(|v| !v.is_empty());
