@@ -7,6 +7,7 @@ mod cli;
 mod fuzz_regressions;
 mod golden_outputs;
 mod hostile;
+mod eod;
 mod import;
 mod parquet;
 mod pipeline;
