@@ -8,8 +8,10 @@
 # every site group, all bases) as CSV and as Parquet (zstd), then times, with
 # /usr/bin/time, the plain csv-crate read+write pass (the floor no staging tool
 # can beat) and netstage CSV->CSV, Parquet->Parquet and CSV->Parquet, taking
-# turns. Prints a Markdown table: median wall time, rows/s, peak RSS (of the
-# timed process, /usr/bin/time). Release build.
+# turns; then the same file with EOD columns (--big --eod: 36 columns, EOD
+# codes on the 2018+ rows) through its own floor and netstage CSV->CSV.
+# Prints a Markdown table: median wall time, rows/s, peak RSS (of the timed
+# process, /usr/bin/time). Release build.
 set -euo pipefail
 
 ROWS=${ROWS:-2000000}
@@ -27,8 +29,12 @@ BIN=target/release
 mkdir -p "$WORK"
 CSV="$WORK/registry-$ROWS.csv"
 PARQUET="$WORK/registry-$ROWS.parquet"
+EOD_CSV="$WORK/registry-eod-$ROWS.csv"
 if [[ ! -s $CSV ]]; then
     python3 scripts/gen_sample_data.py --big "$ROWS" --out "$CSV"
+fi
+if [[ ! -s $EOD_CSV ]]; then
+    python3 scripts/gen_sample_data.py --big "$ROWS" --eod --out "$EOD_CSV"
 fi
 if [[ ! -s $PARQUET ]]; then
     "$BIN/examples/csv_to_parquet" "$CSV" "$PARQUET" --int age_at_dx,survival_months
@@ -38,7 +44,9 @@ if [[ -n $THREADS ]]; then threads_flag=(--threads "$THREADS"); fi
 
 # The runs go round-robin (floor, CSV->CSV, Parquet->Parquet, CSV->Parquet,
 # then again), so a slow spell of a shared machine hits every kind alike.
-NAMES=("csv crate read+write (floor)" "netstage CSV->CSV" "netstage Parquet->Parquet" "netstage CSV->Parquet")
+NAMES=("csv crate read+write (floor)" "netstage CSV->CSV" "netstage Parquet->Parquet" "netstage CSV->Parquet"
+       "EOD file: csv crate read+write (floor)" "EOD file: netstage CSV->CSV")
+KINDS=(0 1 2 3 4 5)
 # command_for KIND -> CMD (the command line of run kind KIND, 0-3)
 command_for() {
     case $1 in
@@ -46,12 +54,14 @@ command_for() {
         1) CMD=("$BIN/netstage" stage "$CSV" -o "$WORK/out-csv" --quiet) ;;
         2) CMD=("$BIN/netstage" stage "$PARQUET" -o "$WORK/out-pq" --quiet --output-format parquet) ;;
         3) CMD=("$BIN/netstage" stage "$CSV" -o "$WORK/out-csv-pq" --quiet --output-format parquet) ;;
+        4) CMD=("$BIN/examples/csv_floor" "$EOD_CSV" "$WORK/floor.csv") ;;
+        5) CMD=("$BIN/netstage" stage "$EOD_CSV" -o "$WORK/out-eod" --quiet) ;;
     esac
-    if ((${1} > 0)); then CMD+=("${threads_flag[@]}"); fi
+    if ((${1} > 0 && ${1} != 4)); then CMD+=("${threads_flag[@]}"); fi
 }
 declare -a WALLS RSS
 for _ in $(seq "$RUNS"); do
-    for k in 0 1 2 3; do
+    for k in "${KINDS[@]}"; do
         command_for "$k"
         /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${CMD[@]}" > /dev/null 2> "$WORK/stderr.txt" || {
             echo "failed: ${NAMES[$k]}" >&2
@@ -65,11 +75,11 @@ for _ in $(seq "$RUNS"); do
 done
 
 echo "rows: $ROWS   runs: $RUNS   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "CSV $(du -h "$CSV" | cut -f1), Parquet $(du -h "$PARQUET" | cut -f1)"
+echo "CSV $(du -h "$CSV" | cut -f1), Parquet $(du -h "$PARQUET" | cut -f1), EOD CSV $(du -h "$EOD_CSV" | cut -f1)"
 echo
 echo "| run | seconds (median) | rows/s | peak RSS MB | all runs (s) |"
 echo "|---|---|---|---|---|"
-for k in 0 1 2 3; do
+for k in "${KINDS[@]}"; do
     # shellcheck disable=SC2086
     median=$(printf '%s\n' ${WALLS[k]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     awk -v n="${NAMES[$k]}" -v s="$median" -v r="$ROWS" -v m="${RSS[k]}" -v all="${WALLS[k]# }" \

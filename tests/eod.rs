@@ -34,7 +34,9 @@ fn write_seer_folder(dir: &Path, tables_text: &str) {
         let body = json!({"id": t.id, "algorithm": data.name, "version": data.version, "definition": definition, "rows": rows});
         std::fs::write(dir.join(format!("tables/{}.json", t.id)), body.to_string()).unwrap();
     }
-    let pairs = |v: &[(String, String)], a: &str, b: &str| -> Vec<Value> { v.iter().map(|(x, y)| json!({a: x, b: y})).collect() };
+    let pairs = |v: &[(String, String)], a: &str, b: &str| -> Vec<Value> {
+        v.iter().map(|(x, y)| json!({a: x, b: y})).collect()
+    };
     let paths = |v: &[netstage_rules::table::TablePathData]| -> Vec<Value> {
         v.iter()
             .map(|p| {
@@ -93,13 +95,27 @@ fn algorithm_folder_failures_have_exit_codes() {
     let d = Dir::new();
     let eod = sample("eod_export.csv");
     let missing = d.path().join("nowhere").display().to_string();
-    let run = netstage(&["stage", "--quiet", "-o", &d.out(), "--algorithm", &missing, &eod], None);
+    let run = netstage(
+        &["stage", "--quiet", "-o", &d.out(), "--algorithm", &missing, &eod],
+        None,
+    );
     run.expect_code(66);
     assert!(run.stderr().contains("--algorithm"), "{}", run.stderr());
     // A folder that is not an algorithm: its first schema is missing.
     let empty = d.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let run = netstage(&["stage", "--quiet", "-o", &d.out(), "--algorithm", &empty.display().to_string(), &eod], None);
+    let run = netstage(
+        &[
+            "stage",
+            "--quiet",
+            "-o",
+            &d.out(),
+            "--algorithm",
+            &empty.display().to_string(),
+            &eod,
+        ],
+        None,
+    );
     run.expect_code(65);
     assert!(run.stderr().contains("schemas/net_stomach.json"), "{}", run.stderr());
     assert!(!d.exists("out/stages.csv"));
@@ -107,7 +123,18 @@ fn algorithm_folder_failures_have_exit_codes() {
     let broken = d.path().join("broken");
     let bad = EOD_PUBLIC_TABLES.replacen("JUMP:", "JUMP:no_such_table_", 1);
     write_seer_folder(&broken, &bad);
-    let run = netstage(&["stage", "--quiet", "-o", &d.out(), "--algorithm", &broken.display().to_string(), &eod], None);
+    let run = netstage(
+        &[
+            "stage",
+            "--quiet",
+            "-o",
+            &d.out(),
+            "--algorithm",
+            &broken.display().to_string(),
+            &eod,
+        ],
+        None,
+    );
     run.expect_code(65);
     assert!(run.stderr().contains("no_such_table_"), "{}", run.stderr());
 }
@@ -129,8 +156,21 @@ fn eod_sample_is_the_same_for_any_thread_count() {
 fn explain_walks_the_eod_tables() {
     let run = netstage(
         &[
-            "explain", "--site", "C251", "--histology", "8240", "--year", "2019", "--tumor-size-summary", "15",
-            "--eod-primary-tumor", "100", "--eod-regional-nodes", "300", "--eod-mets", "10",
+            "explain",
+            "--site",
+            "C251",
+            "--histology",
+            "8240",
+            "--year",
+            "2019",
+            "--tumor-size-summary",
+            "15",
+            "--eod-primary-tumor",
+            "100",
+            "--eod-regional-nodes",
+            "300",
+            "--eod-mets",
+            "10",
         ],
         None,
     );

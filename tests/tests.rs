@@ -4,10 +4,10 @@
 mod util;
 
 mod cli;
+mod eod;
 mod fuzz_regressions;
 mod golden_outputs;
 mod hostile;
-mod eod;
 mod import;
 mod parquet;
 mod pipeline;

@@ -145,6 +145,8 @@ pub struct ChapterTables {
     pub site_groups: Vec<SiteGroupInfo>,
     /// Staged pairs.
     pub staged: Vec<StagedPairs>,
+    /// Indices into `staged` by schema (chapter * 2 + edition).
+    staged_by_schema: Vec<Vec<usize>>,
     /// Facts rules per chapter (empty for chapters without a facts basis).
     pub facts: Vec<FactsRules>,
     /// Site group index of every topography code 0-809 (`site_groups.len()` = other).
@@ -154,6 +156,7 @@ pub struct ChapterTables {
 }
 
 /// The tables, loaded once per process.
+#[inline]
 pub fn tables() -> &'static ChapterTables {
     static TABLES: OnceLock<ChapterTables> = OnceLock::new();
     TABLES.get_or_init(|| load().unwrap_or_else(|e| panic!("embedded chapter tables: {e}")))
@@ -223,6 +226,14 @@ impl ChapterTables {
             .get(site as usize)
             .copied()
             .unwrap_or(self.site_groups.len() as u8)
+    }
+
+    /// The staged-pair rows of a chapter in an edition.
+    #[inline]
+    pub fn staged_rows(&self, chapter: Chapter, edition: Edition) -> impl Iterator<Item = &StagedPairs> {
+        self.staged_by_schema[chapter.0 as usize * 2 + edition as usize]
+            .iter()
+            .map(|&i| &self.staged[i])
     }
 
     /// Differentiation and route of a histology (`None`: not neuroendocrine).
@@ -463,10 +474,15 @@ fn load() -> Result<ChapterTables, LoadError> {
         }
     }
 
+    let mut staged_by_schema = vec![Vec::new(); chapters.len() * 2];
+    for (i, row) in staged.iter().enumerate() {
+        staged_by_schema[row.chapter.0 as usize * 2 + row.edition as usize].push(i);
+    }
     Ok(ChapterTables {
         chapters,
         site_groups,
         staged,
+        staged_by_schema,
         facts,
         site_group_of: site_group_of.into_boxed_slice(),
         histology_of: histology_of.into_boxed_slice(),

@@ -312,16 +312,21 @@ fn push_problem<'a>(rec: &Record<'a>, schema: Schema, p: &EodProblem, msgs: &mut
             };
             let field = field_of(first);
             let mut m = Message::quoting(Code::EEod, field, shown(field));
-            let mut together = false;
-            for item in items {
-                let f = field_of(item);
+            // A message has room for two items; the ERROR rows of SEER's
+            // schemas read two (primary tumor and size), and a third is
+            // summed up as "and others".
+            let rest: Vec<EodItem> = items.collect();
+            if let Some(second) = rest.first() {
+                let f = field_of(*second);
                 m = m.text("and").field(f).quoted(shown(f));
-                together = true;
             }
-            let why = if together {
-                "are rejected together by"
-            } else {
+            if rest.len() > 1 {
+                m = m.text("and others");
+            }
+            let why = if rest.is_empty() {
                 "is rejected by"
+            } else {
+                "are rejected together by"
             };
             msgs.push(m.text(why).text(schema.name()));
         }

@@ -96,7 +96,7 @@ pub enum Piece<'a> {
     Plain(&'a str),
 }
 
-const PIECES: usize = 12;
+const PIECES: usize = 8;
 
 /// One message: its code and text pieces, printed `CODE: piece piece ...`.
 ///

@@ -41,10 +41,8 @@ pub fn edition_for(chapter: Chapter, year: Year, choice: EditionChoice) -> Editi
 /// True when the chapter, in that edition, stages the (site, histology) pair
 /// (staging-rules §2.4).
 pub fn is_staged_pair(schema: Schema, site: Site, histology: Histology, year: Year) -> bool {
-    tables().staged.iter().any(|row| {
-        row.chapter == schema.chapter
-            && row.edition == schema.edition
-            && histology.in_ranges(&row.histologies)
+    tables().staged_rows(schema.chapter, schema.edition).any(|row| {
+        histology.in_ranges(&row.histologies)
             && row.sites.as_deref().is_none_or(|s| site.in_ranges(s))
             && row.since.is_none_or(|y| matches!(year, Year::Known(k) if k >= y))
     })
