@@ -17,6 +17,7 @@ pub mod parquet_out;
 pub mod parquet_source;
 pub mod pipeline;
 pub mod raw_row;
+pub mod report_html;
 pub mod schemas;
 pub mod seer_algorithm;
 pub mod source;

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use netstage::columns::ColumnOverrides;
 use netstage::error::{EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE};
 use netstage::pipeline::{RunConfig, StopFlag, total_input_bytes};
+use netstage::report_html::ReportOptions;
 use netstage::{OutputFormat, RunError};
 use netstage_rules::{EditionChoice, Field, Options, RuleSet, Status};
 
@@ -121,6 +122,13 @@ struct StageArgs {
     /// the embedded eod_public 3.2 tables.
     #[arg(long, value_name = "DIR")]
     algorithm: Option<PathBuf>,
+    /// Do not write report.html.
+    #[arg(long)]
+    no_report: bool,
+    /// In report.html, show every count from 1 to N-1 as `<N` (N at least 2;
+    /// the summary files are never suppressed).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
+    suppress_below: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -405,6 +413,9 @@ fn stage(args: StageArgs) -> ExitCode {
         overrides,
         keep_columns: args.keep_columns,
         rules,
+        report: (!args.no_report).then_some(ReportOptions {
+            suppress_below: args.suppress_below,
+        }),
     };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(total_input_bytes(&cfg.inputs)));
     let on_progress = |bytes: u64, rows: u64| {

@@ -21,6 +21,7 @@ use crate::outdir::OutputDir;
 use crate::output::Layout;
 use crate::parquet_out::{ParquetOut, ParquetRows};
 use crate::raw_row::ArrowRow;
+use crate::report_html::{self, ReportOptions};
 use crate::source::Source;
 use crate::stage_rows::{InputContext, stage_rows};
 use crate::summary::{Counts, InputSummary, site_stage_table, summary_json};
@@ -70,6 +71,8 @@ pub struct RunConfig {
     /// The rules (`RuleSet::standard()`, or one with a site's own SEER
     /// algorithm from `--algorithm DIR`).
     pub rules: &'static RuleSet,
+    /// How `report.html` is drawn; `None` (`--no-report`) writes none.
+    pub report: Option<ReportOptions>,
 }
 
 /// Set to a signal number (SIGINT, SIGTERM) to stop the run.
@@ -247,6 +250,9 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     let mut json_text = serde_json::to_string_pretty(&json).map_err(|e| RunError::Internal(e.to_string()))?;
     json_text.push('\n');
     write_file(&mut out_dir, "summary.json", json_text.as_bytes())?;
+    if let Some(opts) = &cfg.report {
+        write_file(&mut out_dir, "report.html", report_html::render(&json, opts).as_bytes())?;
+    }
     check_stop(stop)?;
     out_dir.commit()?;
     Ok(RunReport {

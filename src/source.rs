@@ -59,11 +59,13 @@ impl Source {
             Source::Csv(s) => InputSummary {
                 path: s.path().to_string(),
                 rows: s.rows(),
+                bytes: Some(s.tally.bytes()),
                 sha256: s.tally.sha256_hex(),
             },
             Source::Parquet(s) => InputSummary {
                 path: s.path().to_string(),
                 rows: s.rows(),
+                bytes: std::fs::metadata(s.path()).ok().map(|m| m.len()),
                 sha256: s.sha256_hex()?,
             },
         })

@@ -4,21 +4,38 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use netstage_rules::{Code, CodeSet, Outcome, Schema, SiteGroup, StageCode, Status};
+use netstage_rules::declare::{BitSet, words_for};
+use netstage_rules::message::Piece;
+use netstage_rules::{Basis, Code, CodeSet, Field, Outcome, Schema, SiteGroup, StageCode, Status};
 use serde_json::{Value, json};
 
 /// How many error rows are remembered for the `--strict` report.
 pub const FIRST_ERRORS_KEPT: usize = 10;
 
-/// Key of one `summary.csv` cell, packed: site group, schema, status, stage
-/// (each a small index; `NONE` when blank).
-type CellKey = u32;
+/// Key of one counted cell, packed: site group, schema, status, stage (each a
+/// small index; `NONE` when blank) and diagnosis year (0 when unknown).
+/// `summary.csv` sums it over the years.
+type CellKey = u64;
 
 const NONE: u8 = u8::MAX;
 
-fn pack(site: u8, schema: u8, status: u8, stage: u8) -> CellKey {
-    u32::from_be_bytes([site, schema, status, stage])
+fn pack(site: u8, schema: u8, status: u8, stage: u8, year: u16) -> CellKey {
+    let [y0, y1] = year.to_be_bytes();
+    u64::from_be_bytes([site, schema, status, stage, y0, y1, 0, 0])
 }
+
+/// The year of a packed key (`None` when unknown).
+fn key_year(key: CellKey) -> Option<u16> {
+    let b = key.to_be_bytes();
+    let y = u16::from_be_bytes([b[4], b[5]]);
+    (y != 0).then_some(y)
+}
+
+/// Bases, in `by_basis` order.
+const BASES: [Basis; 4] = [Basis::Path, Basis::Clin, Basis::Eod, Basis::Facts];
+
+/// Recorded-versus-computed classes, in `recorded_by_site` order.
+const RECORDED: [&str; 3] = ["agree", "disagree", "not_comparable"];
 
 /// One decoded cell: site group, schema name, edition, status, stage code, stage display.
 struct Cell {
@@ -30,8 +47,16 @@ struct Cell {
     stage_key: &'static str,
 }
 
+fn site_name(site: u8) -> &'static str {
+    if (site as usize) < SiteGroup::count() {
+        SiteGroup(site).name()
+    } else {
+        NO_SITE
+    }
+}
+
 fn unpack(key: CellKey) -> Cell {
-    let [site, schema, status, stage] = key.to_be_bytes();
+    let [site, schema, status, stage, ..] = key.to_be_bytes();
     let schema = Schema::from_index(schema);
     let status = Status::ALL[status as usize];
     let stage = StageCode::from_index(stage);
@@ -66,6 +91,15 @@ pub struct Counts {
     pub first_errors: Vec<(usize, u64)>,
     /// Rows with a Summary Stage 2018, by (site group index, code).
     ss2018: BTreeMap<(u8, &'static str), u64>,
+    /// Rows per headline basis, in `BASES` order.
+    by_basis: [u64; 4],
+    /// Rows with a recorded stage, by (site group index, `RECORDED` index).
+    recorded: BTreeMap<(u8, u8), u64>,
+    /// Rows of `flagged.csv`, by (site group index, status).
+    flagged: BTreeMap<(u8, u8), u64>,
+    /// Error rows naming each field in an `E_` message (a row once per
+    /// field), by field index; the last slot for messages about the record.
+    errors_by_field: Vec<u64>,
 }
 
 /// Key used for rows of an invalid site in `by_site_stage`.
@@ -76,21 +110,52 @@ impl Counts {
     pub fn add(&mut self, input: usize, row: u64, out: &Outcome<'_>) {
         self.rows += 1;
         self.by_status[out.status as usize] += 1;
+        let site = out.site_group.map_or(NONE, |g| g.0);
         let key = pack(
-            out.site_group.map_or(NONE, |g| g.0),
+            site,
             out.schema.map_or(NONE, Schema::index),
             out.status as u8,
             out.stage.map_or(NONE, StageCode::index),
+            out.year.unwrap_or(0),
         );
         *self.cells.entry(key).or_default() += 1;
         if out.recorded_agrees == Some(false) {
             self.recorded_disagreements += 1;
         }
+        if let Some(b) = out.basis {
+            self.by_basis[BASES.iter().position(|x| *x == b).unwrap_or(0)] += 1;
+        }
+        if out.recorded_stage.is_some() {
+            let class = match out.recorded_agrees {
+                Some(true) => 0,
+                Some(false) => 1,
+                None => 2,
+            };
+            *self.recorded.entry((site, class)).or_default() += 1;
+        }
+        if out.flagged {
+            *self.flagged.entry((site, out.status as u8)).or_default() += 1;
+        }
+        if out.status == Status::Error {
+            if self.errors_by_field.is_empty() {
+                self.errors_by_field = vec![0; Field::COUNT + 1];
+            }
+            let mut seen = BitSet::<{ words_for(Field::COUNT + 1) }>::new();
+            for m in out.messages.iter().filter(|m| m.code.is_error()) {
+                let slot = m
+                    .pieces()
+                    .find_map(|p| match p {
+                        Piece::Field(f) => Some(*f as usize),
+                        _ => None,
+                    })
+                    .unwrap_or(Field::COUNT);
+                if seen.insert(slot) {
+                    self.errors_by_field[slot] += 1;
+                }
+            }
+        }
         if let Some(ss) = out.ss2018 {
-            *self
-                .ss2018
-                .entry((out.site_group.map_or(NONE, |g| g.0), ss))
-                .or_default() += 1;
+            *self.ss2018.entry((site, ss)).or_default() += 1;
         }
         if !out.messages.is_empty() {
             if self.messages.is_empty() {
@@ -121,6 +186,22 @@ impl Counts {
         self.recorded_disagreements += other.recorded_disagreements;
         for (k, v) in other.ss2018 {
             *self.ss2018.entry(k).or_default() += v;
+        }
+        for (a, b) in self.by_basis.iter_mut().zip(other.by_basis) {
+            *a += b;
+        }
+        for (k, v) in other.recorded {
+            *self.recorded.entry(k).or_default() += v;
+        }
+        for (k, v) in other.flagged {
+            *self.flagged.entry(k).or_default() += v;
+        }
+        if self.errors_by_field.is_empty() {
+            self.errors_by_field = other.errors_by_field;
+        } else {
+            for (a, b) in self.errors_by_field.iter_mut().zip(other.errors_by_field) {
+                *a += b;
+            }
         }
         if self.messages.is_empty() {
             self.messages = other.messages;
@@ -188,13 +269,81 @@ impl Counts {
     /// `summary.csv`: header, then one line per non-zero cell, sorted by
     /// site_group, schema, edition, status, stage.
     pub fn summary_csv(&self) -> String {
-        let mut lines: Vec<(Cell, u64)> = self.cells.iter().map(|(k, n)| (unpack(*k), *n)).collect();
-        lines.sort_by_key(|(c, _)| (c.site, c.schema, c.edition, c.status, c.stage));
+        let mut lines: BTreeMap<(&str, &str, &str, &str, &str), u64> = BTreeMap::new();
+        for (k, n) in &self.cells {
+            let c = unpack(*k);
+            *lines
+                .entry((c.site, c.schema, c.edition, c.status, c.stage))
+                .or_default() += n;
+        }
         let mut s = String::from("site_group,schema,edition,status,stage,count\n");
-        for (c, n) in lines {
-            let _ = writeln!(s, "{},{},{},{},{},{n}", c.site, c.schema, c.edition, c.status, c.stage);
+        for ((site, schema, edition, status, stage), n) in lines {
+            let _ = writeln!(s, "{site},{schema},{edition},{status},{stage},{n}");
         }
         s
+    }
+
+    /// Site group -> diagnosis year (`unknown`) -> stage display (status for
+    /// rows without a stage) -> rows.
+    pub fn by_site_year(&self) -> BTreeMap<&'static str, BTreeMap<String, BTreeMap<&'static str, u64>>> {
+        let mut m: BTreeMap<&str, BTreeMap<String, BTreeMap<&str, u64>>> = BTreeMap::new();
+        for (k, n) in &self.cells {
+            let c = unpack(*k);
+            let site = if c.site.is_empty() { NO_SITE } else { c.site };
+            let year = key_year(*k).map_or_else(|| "unknown".to_string(), |y| y.to_string());
+            *m.entry(site)
+                .or_default()
+                .entry(year)
+                .or_default()
+                .entry(c.stage_key)
+                .or_default() += n;
+        }
+        m
+    }
+
+    /// Basis -> rows with that headline basis.
+    pub fn by_basis(&self) -> BTreeMap<&'static str, u64> {
+        BASES
+            .iter()
+            .zip(self.by_basis)
+            .filter(|(_, n)| *n > 0)
+            .map(|(b, n)| (b.name(), n))
+            .collect()
+    }
+
+    /// Site group -> agree / disagree / not_comparable -> rows with a recorded stage.
+    pub fn recorded_by_site(&self) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
+        let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+        for ((site, class), n) in &self.recorded {
+            *m.entry(site_name(*site))
+                .or_default()
+                .entry(RECORDED[*class as usize])
+                .or_default() += n;
+        }
+        m
+    }
+
+    /// Site group -> status -> rows of `flagged.csv`.
+    pub fn flagged_by_site_status(&self) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
+        let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+        for ((site, status), n) in &self.flagged {
+            *m.entry(site_name(*site))
+                .or_default()
+                .entry(Status::ALL[*status as usize].name())
+                .or_default() += n;
+        }
+        m
+    }
+
+    /// Field -> error rows with an `E_` message about it (`record` for messages
+    /// about the whole record).
+    pub fn errors_by_field(&self) -> BTreeMap<&'static str, u64> {
+        self.errors_by_field
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (Field::ALL.get(i).map_or("record", |f| f.name()), *n))
+            .collect()
     }
 }
 
@@ -205,6 +354,8 @@ pub struct InputSummary {
     pub path: String,
     /// Data rows read.
     pub rows: u64,
+    /// Size of the input as stored (compressed size for `.gz`), when known.
+    pub bytes: Option<u64>,
     /// Hex sha256 of the raw bytes read.
     pub sha256: String,
 }
@@ -260,7 +411,7 @@ pub fn summary_json(
     };
     json!({
         "tool": concat!("netstage ", env!("CARGO_PKG_VERSION")),
-        "inputs": inputs.iter().map(|i| json!({"path": i.path, "rows": i.rows, "sha256": i.sha256})).collect::<Vec<_>>(),
+        "inputs": inputs.iter().map(|i| json!({"path": i.path, "rows": i.rows, "bytes": i.bytes, "sha256": i.sha256})).collect::<Vec<_>>(),
         "rows": {
             "read": counts.rows,
             "written": rows_written,
@@ -273,6 +424,11 @@ pub fn summary_json(
         "by_site_stage": by_site,
         "by_edition": counts.by_edition(),
         "by_site_ss2018": counts.by_site_ss2018(),
+        "by_site_year": counts.by_site_year(),
+        "by_basis": counts.by_basis(),
+        "recorded_by_site": counts.recorded_by_site(),
+        "flagged_by_site_status": counts.flagged_by_site_status(),
+        "errors_by_field": counts.errors_by_field(),
         "eod_algorithm": eod_algorithm,
         "recorded_disagreements": counts.recorded_disagreements,
         "top_messages": top.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),

@@ -169,7 +169,16 @@ fn strict_and_max_errors_exit_65_leaving_earlier_outputs_intact() {
         .collect();
     let mut sorted = names.clone();
     sorted.sort();
-    assert_eq!(sorted, vec!["flagged.csv", "stages.csv", "summary.csv", "summary.json"]);
+    assert_eq!(
+        sorted,
+        vec![
+            "flagged.csv",
+            "report.html",
+            "stages.csv",
+            "summary.csv",
+            "summary.json"
+        ]
+    );
 }
 
 #[test]
@@ -362,7 +371,16 @@ fn write_failure_exits_74_and_keeps_earlier_outputs() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, vec!["flagged.csv", "stages.csv", "summary.csv", "summary.json"]);
+    assert_eq!(
+        names,
+        vec![
+            "flagged.csv",
+            "report.html",
+            "stages.csv",
+            "summary.csv",
+            "summary.json"
+        ]
+    );
 }
 
 /// flagged.csv lists every row whose tumor belongs to an organ-general chapter

@@ -26,7 +26,13 @@ fn no_output_or_log_line_carries_unread_values_or_whole_records() {
         let run = netstage(&a, None);
         let mut texts = vec![run.stdout(), run.stderr()];
         if run.code() == 0 {
-            for file in ["stages.csv", "flagged.csv", "summary.csv", "summary.json"] {
+            for file in [
+                "stages.csv",
+                "flagged.csv",
+                "summary.csv",
+                "summary.json",
+                "report.html",
+            ] {
                 texts.push(d.read(&format!("out/{file}")));
             }
         }

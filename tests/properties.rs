@@ -64,6 +64,7 @@ fn csv_text(rows: &[Vec<String>]) -> Vec<u8> {
 fn run(input: &Path, out: &Path, threads: usize) {
     let cfg = RunConfig {
         rules: netstage_rules::RuleSet::standard(),
+        report: None,
         inputs: vec![input.display().to_string()],
         out_dir: out.to_path_buf(),
         output_format: OutputFormat::Csv,

@@ -13,3 +13,4 @@ mod parquet;
 mod pipeline;
 mod privacy;
 mod properties;
+mod report;

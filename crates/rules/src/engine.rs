@@ -137,6 +137,7 @@ impl RuleSet {
             *out = Outcome {
                 site_group: out.site_group,
                 differentiation: out.differentiation,
+                year: out.year,
                 flagged: out.flagged,
                 ..Outcome::blank(Status::Error)
             };
@@ -204,6 +205,9 @@ impl RuleSet {
         // 2. Year: validated only for neuroendocrine rows routed to a chapter (§7.7).
         let year_text = (!rec.is_not_utf8(Field::Year)).then(|| rec.get(Field::Year));
         let year = year_text.and_then(Year::parse);
+        if let Some(Year::Known(y)) = year {
+            out.year = Some(y);
+        }
         let routed = match route(site, hist.histology, year.unwrap_or(Year::Unknown), opts.edition) {
             Route::NotNeuroendocrine => {
                 msgs.push(Message::value(

@@ -79,6 +79,9 @@ pub struct Outcome<'a> {
     pub site_group: Option<SiteGroup>,
     /// Differentiation (every row with a valid histology).
     pub differentiation: Option<Differentiation>,
+    /// Diagnosis year, when the row's year was read and known (for counts
+    /// by year; not an output column).
+    pub year: Option<u16>,
     /// Chapter and edition, when routed.
     pub schema: Option<Schema>,
     /// True when the tumor belongs to an organ-general chapter.
@@ -130,6 +133,7 @@ impl<'a> Outcome<'a> {
             status,
             site_group: None,
             differentiation: None,
+            year: None,
             schema: None,
             organ_general: None,
             t: None,
