@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use netstage_rules::declare::{BitSet, words_for};
 use netstage_rules::message::Piece;
+use netstage_rules::table::fast_hash::FastMap;
 use netstage_rules::{Basis, Code, CodeSet, Field, Outcome, Schema, SiteGroup, StageCode, Status};
 use serde_json::{Value, json};
 
@@ -47,6 +48,46 @@ struct Cell {
     stage_key: &'static str,
 }
 
+/// Slots of the per-site arrays: the site groups, then one for rows
+/// without a valid site.
+fn site_slots() -> usize {
+    SiteGroup::count() + 1
+}
+
+/// The slot of a site group index (`NONE` and anything past the groups: the last).
+fn site_slot(site: u8) -> usize {
+    (site as usize).min(SiteGroup::count())
+}
+
+/// Adds one to `cells[site_slot * width + col]`, sizing the array on first use.
+fn bump(cells: &mut Vec<u64>, site: u8, width: usize, col: usize) {
+    if cells.is_empty() {
+        *cells = vec![0; site_slots() * width];
+    }
+    cells[site_slot(site) * width + col] += 1;
+}
+
+/// Adds `b` into `a` cell by cell (either may be empty).
+fn add_cells(a: &mut Vec<u64>, b: Vec<u64>) {
+    if a.is_empty() {
+        *a = b;
+    } else {
+        for (x, y) in a.iter_mut().zip(b) {
+            *x += y;
+        }
+    }
+}
+
+/// The non-zero cells of a per-site array as site name -> column name -> count.
+fn per_site(cells: &[u64], cols: &[&'static str]) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
+    let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+    for (i, n) in cells.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let (slot, col) = (i / cols.len(), i % cols.len());
+        m.entry(site_name(slot as u8)).or_default().insert(cols[col], *n);
+    }
+    m
+}
+
 fn site_name(site: u8) -> &'static str {
     if (site as usize) < SiteGroup::count() {
         SiteGroup(site).name()
@@ -82,7 +123,7 @@ pub struct Counts {
     pub rows: u64,
     /// Rows per status, in `Status::ALL` order.
     pub by_status: [u64; 5],
-    cells: BTreeMap<CellKey, u64>,
+    cells: FastMap<CellKey, u64>,
     /// Rows whose recorded stage differs from the computed one.
     pub recorded_disagreements: u64,
     /// Rows carrying each message code (once per row), in `Code::ALL` order.
@@ -90,13 +131,14 @@ pub struct Counts {
     /// The first error rows, as (input index, row number).
     pub first_errors: Vec<(usize, u64)>,
     /// Rows with a Summary Stage 2018, by (site group index, code).
-    ss2018: BTreeMap<(u8, &'static str), u64>,
+    ss2018: FastMap<(u8, &'static str), u64>,
     /// Rows per headline basis, in `BASES` order.
     by_basis: [u64; 4],
-    /// Rows with a recorded stage, by (site group index, `RECORDED` index).
-    recorded: BTreeMap<(u8, u8), u64>,
-    /// Rows of `flagged.csv`, by (site group index, status).
-    flagged: BTreeMap<(u8, u8), u64>,
+    /// Rows with a recorded stage, by site slot x `RECORDED` class
+    /// ([`site_slot`]; empty until the first one).
+    recorded: Vec<u64>,
+    /// Rows of `flagged.csv`, by site slot x status.
+    flagged: Vec<u64>,
     /// Error rows naming each field in an `E_` message (a row once per
     /// field), by field index; the last slot for messages about the record.
     errors_by_field: Vec<u64>,
@@ -131,10 +173,10 @@ impl Counts {
                 Some(false) => 1,
                 None => 2,
             };
-            *self.recorded.entry((site, class)).or_default() += 1;
+            bump(&mut self.recorded, site, RECORDED.len(), class);
         }
         if out.flagged {
-            *self.flagged.entry((site, out.status as u8)).or_default() += 1;
+            bump(&mut self.flagged, site, Status::ALL.len(), out.status as usize);
         }
         if out.status == Status::Error {
             if self.errors_by_field.is_empty() {
@@ -190,19 +232,9 @@ impl Counts {
         for (a, b) in self.by_basis.iter_mut().zip(other.by_basis) {
             *a += b;
         }
-        for (k, v) in other.recorded {
-            *self.recorded.entry(k).or_default() += v;
-        }
-        for (k, v) in other.flagged {
-            *self.flagged.entry(k).or_default() += v;
-        }
-        if self.errors_by_field.is_empty() {
-            self.errors_by_field = other.errors_by_field;
-        } else {
-            for (a, b) in self.errors_by_field.iter_mut().zip(other.errors_by_field) {
-                *a += b;
-            }
-        }
+        add_cells(&mut self.recorded, other.recorded);
+        add_cells(&mut self.flagged, other.flagged);
+        add_cells(&mut self.errors_by_field, other.errors_by_field);
         if self.messages.is_empty() {
             self.messages = other.messages;
         } else {
@@ -313,26 +345,12 @@ impl Counts {
 
     /// Site group -> agree / disagree / not_comparable -> rows with a recorded stage.
     pub fn recorded_by_site(&self) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
-        let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-        for ((site, class), n) in &self.recorded {
-            *m.entry(site_name(*site))
-                .or_default()
-                .entry(RECORDED[*class as usize])
-                .or_default() += n;
-        }
-        m
+        per_site(&self.recorded, &RECORDED)
     }
 
     /// Site group -> status -> rows of `flagged.csv`.
     pub fn flagged_by_site_status(&self) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
-        let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-        for ((site, status), n) in &self.flagged {
-            *m.entry(site_name(*site))
-                .or_default()
-                .entry(Status::ALL[*status as usize].name())
-                .or_default() += n;
-        }
-        m
+        per_site(&self.flagged, &Status::ALL.map(Status::name))
     }
 
     /// Field -> error rows with an `E_` message about it (`record` for messages

@@ -14,7 +14,7 @@
 pub mod algorithm;
 pub mod cell;
 pub mod data;
-mod fast_hash;
+pub mod fast_hash;
 pub mod run;
 pub mod text;
 
