@@ -32,6 +32,60 @@ fn key_year(key: CellKey) -> Option<u16> {
     (y != 0).then_some(y)
 }
 
+/// A fixed open-addressing table of (key, count), for the rows of a chunk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct RecentCells {
+    slots: Vec<(CellKey, u64)>,
+    used: usize,
+}
+
+/// Slots of a [`RecentCells`] (a power of two); it is folded at half full.
+const RECENT_SLOTS: usize = 4096;
+
+/// No key packs to this (a status index is at most 4).
+const EMPTY: CellKey = CellKey::MAX;
+
+impl RecentCells {
+    /// Counts one row; false when the table is too full (fold, then retry).
+    #[inline]
+    fn add(&mut self, key: CellKey) -> bool {
+        if self.slots.is_empty() {
+            self.slots = vec![(EMPTY, 0); RECENT_SLOTS];
+        }
+        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize & (RECENT_SLOTS - 1);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.0 == key {
+                slot.1 += 1;
+                return true;
+            }
+            if slot.0 == EMPTY {
+                if self.used * 2 >= RECENT_SLOTS {
+                    return false;
+                }
+                *slot = (key, 1);
+                self.used += 1;
+                return true;
+            }
+            i = (i + 1) & (RECENT_SLOTS - 1);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (CellKey, u64)> + '_ {
+        self.slots.iter().copied().filter(|(k, _)| *k != EMPTY)
+    }
+
+    /// The counted cells; the table is left empty.
+    fn drain(&mut self) -> Vec<(CellKey, u64)> {
+        let out: Vec<_> = self.iter().collect();
+        if self.used > 0 {
+            self.slots.fill((EMPTY, 0));
+            self.used = 0;
+        }
+        out
+    }
+}
+
 /// Bases, in `by_basis` order.
 const BASES: [Basis; 4] = [Basis::Path, Basis::Clin, Basis::Eod, Basis::Facts];
 
@@ -124,6 +178,9 @@ pub struct Counts {
     /// Rows per status, in `Status::ALL` order.
     pub by_status: [u64; 5],
     cells: FastMap<CellKey, u64>,
+    /// The cells of the rows added since the last fold, in a small
+    /// open-addressing table (a probe per row instead of a map update).
+    recent: RecentCells,
     /// Rows whose recorded stage differs from the computed one.
     pub recorded_disagreements: u64,
     /// Rows carrying each message code (once per row), in `Code::ALL` order.
@@ -160,7 +217,10 @@ impl Counts {
             out.stage.map_or(NONE, StageCode::index),
             out.year.unwrap_or(0),
         );
-        *self.cells.entry(key).or_default() += 1;
+        if !self.recent.add(key) {
+            self.fold();
+            self.recent.add(key);
+        }
         if out.recorded_agrees == Some(false) {
             self.recorded_disagreements += 1;
         }
@@ -215,6 +275,22 @@ impl Counts {
         }
     }
 
+    /// Moves the recent cells into the map.
+    fn fold(&mut self) {
+        for (k, n) in self.recent.drain() {
+            *self.cells.entry(k).or_default() += n;
+        }
+    }
+
+    /// The counted cells, recent ones included.
+    fn all_cells(&self) -> FastMap<CellKey, u64> {
+        let mut cells = self.cells.clone();
+        for (k, n) in self.recent.iter() {
+            *cells.entry(k).or_default() += n;
+        }
+        cells
+    }
+
     /// Adds another chunk's counts (chunks merged in input order keep
     /// `first_errors` in input order).
     pub fn merge(&mut self, other: Counts) {
@@ -222,6 +298,9 @@ impl Counts {
         for (a, b) in self.by_status.iter_mut().zip(other.by_status) {
             *a += b;
         }
+        let mut other = other;
+        other.fold();
+        self.fold();
         for (k, v) in other.cells {
             *self.cells.entry(k).or_default() += v;
         }
@@ -264,7 +343,7 @@ impl Counts {
     /// Site group -> stage display (status for rows without a stage) -> rows.
     pub fn by_site_stage(&self) -> BTreeMap<&'static str, BTreeMap<&'static str, u64>> {
         let mut m: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
-        for (k, n) in &self.cells {
+        for (k, n) in &self.all_cells() {
             let c = unpack(*k);
             let site = if c.site.is_empty() { NO_SITE } else { c.site };
             *m.entry(site).or_default().entry(c.stage_key).or_default() += n;
@@ -289,7 +368,7 @@ impl Counts {
     /// Edition code -> rows.
     pub fn by_edition(&self) -> BTreeMap<&'static str, u64> {
         let mut m = BTreeMap::new();
-        for (k, n) in &self.cells {
+        for (k, n) in &self.all_cells() {
             let c = unpack(*k);
             if !c.edition.is_empty() {
                 *m.entry(c.edition).or_default() += n;
@@ -302,7 +381,7 @@ impl Counts {
     /// site_group, schema, edition, status, stage.
     pub fn summary_csv(&self) -> String {
         let mut lines: BTreeMap<(&str, &str, &str, &str, &str), u64> = BTreeMap::new();
-        for (k, n) in &self.cells {
+        for (k, n) in &self.all_cells() {
             let c = unpack(*k);
             *lines
                 .entry((c.site, c.schema, c.edition, c.status, c.stage))
@@ -319,7 +398,7 @@ impl Counts {
     /// rows without a stage) -> rows.
     pub fn by_site_year(&self) -> BTreeMap<&'static str, BTreeMap<String, BTreeMap<&'static str, u64>>> {
         let mut m: BTreeMap<&str, BTreeMap<String, BTreeMap<&str, u64>>> = BTreeMap::new();
-        for (k, n) in &self.cells {
+        for (k, n) in &self.all_cells() {
             let c = unpack(*k);
             let site = if c.site.is_empty() { NO_SITE } else { c.site };
             let year = key_year(*k).map_or_else(|| "unknown".to_string(), |y| y.to_string());
