@@ -125,6 +125,8 @@ pub struct StagedPairs {
     pub sites: Option<Vec<(u16, u16)>>,
     /// First diagnosis year, if limited.
     pub since: Option<u16>,
+    /// Last diagnosis year, if limited.
+    pub until: Option<u16>,
 }
 
 /// The facts basis of one chapter.
@@ -411,7 +413,7 @@ fn load() -> Result<ChapterTables, LoadError> {
     }
 
     let mut staged = Vec::new();
-    for (line, f) in rows("staged_histologies.tsv", STAGED_TSV, 5)? {
+    for (line, f) in rows("staged_histologies.tsv", STAGED_TSV, 6)? {
         let file = "staged_histologies.tsv";
         staged.push(StagedPairs {
             chapter: chapter(file, line, f[0])?,
@@ -427,6 +429,10 @@ fn load() -> Result<ChapterTables, LoadError> {
                 Some(ranges(file, line, f[3])?)
             },
             since: match opt(f[4]) {
+                None => None,
+                Some(y) => Some(y.parse().map_err(|_| bad(file, line, format!("year '{y}'")))?),
+            },
+            until: match opt(f[5]) {
                 None => None,
                 Some(y) => Some(y.parse().map_err(|_| bad(file, line, format!("year '{y}'")))?),
             },

@@ -45,6 +45,7 @@ pub fn is_staged_pair(schema: Schema, site: Site, histology: Histology, year: Ye
         histology.in_ranges(&row.histologies)
             && row.sites.as_deref().is_none_or(|s| site.in_ranges(s))
             && row.since.is_none_or(|y| matches!(year, Year::Known(k) if k >= y))
+            && row.until.is_none_or(|y| matches!(year, Year::Known(k) if k <= y))
     })
 }
 
@@ -243,5 +244,10 @@ mod tests {
         assert_eq!(schema(r(341, 8044, Some(2023))), ("lung", true));
         assert_eq!(schema(r(341, 8044, Some(2025))), ("lung_v9", true));
         assert_eq!(schema(r(341, 8042, Some(2025))), ("lung_v9", false));
+        // Forced to the 8th edition, 8044 is staged for 2023-2024 diagnoses only (§19 item 9).
+        let forced = |y| route(Site(341), Histology(8044), Year::Known(y), EditionChoice::Eighth);
+        assert!(matches!(forced(2024), Route::Chapter(Routed { staged_pair: true, .. })));
+        assert!(matches!(forced(2025), Route::Chapter(Routed { staged_pair: false, .. })));
+        assert!(matches!(forced(2022), Route::Chapter(Routed { staged_pair: false, .. })));
     }
 }
