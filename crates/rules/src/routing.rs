@@ -247,7 +247,13 @@ mod tests {
         // Forced to the 8th edition, 8044 is staged for 2023-2024 diagnoses only (§19 item 9).
         let forced = |y| route(Site(341), Histology(8044), Year::Known(y), EditionChoice::Eighth);
         assert!(matches!(forced(2024), Route::Chapter(Routed { staged_pair: true, .. })));
-        assert!(matches!(forced(2025), Route::Chapter(Routed { staged_pair: false, .. })));
-        assert!(matches!(forced(2022), Route::Chapter(Routed { staged_pair: false, .. })));
+        assert!(matches!(
+            forced(2025),
+            Route::Chapter(Routed { staged_pair: false, .. })
+        ));
+        assert!(matches!(
+            forced(2022),
+            Route::Chapter(Routed { staged_pair: false, .. })
+        ));
     }
 }

@@ -22,4 +22,4 @@ pub use algorithm::{Algorithm, CompileError, KeyId, SchemaId, TableId};
 pub use data::{
     AlgorithmData, EndpointData, MappingData, SchemaData, SchemaInputData, SchemaOutputData, TableData, TablePathData,
 };
-pub use run::{RunError, RunErrorKind, RunOutput, Scratch, Step};
+pub use run::{RunError, RunErrorKind, RunOutput, RunPlan, Scratch, Step};

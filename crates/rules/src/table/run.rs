@@ -20,6 +20,15 @@ use super::algorithm::{Algorithm, BLANK, ConstId, Endpoint, KeyId, Path, SchemaI
 use super::cell::trim;
 use super::fast_hash::FastMap;
 
+/// How [`Algorithm::run_with`] runs a schema.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunPlan<'p> {
+    /// Inputs known to be valid: their validation tables are not consulted.
+    pub checked: &'p [KeyId],
+    /// Only these mappings (indices in the schema), supplied outputs kept.
+    pub mappings: Option<&'p [usize]>,
+}
+
 /// What a key holds during a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slot {
@@ -363,6 +372,30 @@ impl Algorithm {
         checked: &[KeyId],
         sc: &'s mut Scratch,
     ) -> RunOutput<'a, 's> {
+        self.run_with(
+            schema,
+            inputs,
+            &RunPlan {
+                checked,
+                mappings: None,
+            },
+            sc,
+        )
+    }
+
+    /// Runs a schema as `plan` says: skipping the validation of checked
+    /// inputs, and, with `plan.mappings`, running only those mappings (by
+    /// index, in schema order) with supplied values of output keys kept
+    /// (for a caller that supplies what the other mappings would derive,
+    /// such as T, N and M categories for the stage table).
+    pub fn run_with<'a, 's>(
+        &'a self,
+        schema: SchemaId,
+        inputs: &'s [(KeyId, &'s [u8])],
+        plan: &RunPlan<'_>,
+        sc: &'s mut Scratch,
+    ) -> RunOutput<'a, 's> {
+        let checked = plan.checked;
         let owner = self as *const Algorithm as usize;
         if sc.memo.owner != owner {
             sc.memo = Memo {
@@ -401,6 +434,9 @@ impl Algorithm {
             }
         }
         for out in s.outputs.iter() {
+            if plan.mappings.is_some() && sc.slots[out.key.0 as usize] != Slot::Absent {
+                continue;
+            }
             sc.slots[out.key.0 as usize] = run.val(&sc.slots, out.default);
         }
         for (k, v) in s.initial_context.iter() {
@@ -408,6 +444,9 @@ impl Algorithm {
         }
 
         for (mi, m) in s.mappings.iter().enumerate() {
+            if plan.mappings.is_some_and(|only| !only.contains(&mi)) {
+                continue;
+            }
             let mi = mi as u16;
             let included = m
                 .inclusion
