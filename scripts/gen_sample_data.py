@@ -665,7 +665,17 @@ def make_tumor(rng, force=None):
         t.N = rng.choice(Ns)
         met = chance(rng, 0.35 if hist in POOR else 0.15)
         t.mets = METS(rng) if met else ()
-        t.M = "M0" if not met else ("M1a" if t.mets == ("liver",) else "M1")
+        # Each organ chapter's own M categories (io-contract §19 item 12): liver
+        # only is M1a in the colon/rectum (one organ), M1c in the appendix (not
+        # the peritoneum); the other organ chapters have M1 only.
+        if not met:
+            t.M = "M0"
+        elif t.mets == ("liver",) and group == "colon_rectum":
+            t.M = "M1a"
+        elif t.mets == ("liver",) and group == "appendix":
+            t.M = "M1c"
+        else:
+            t.M = "M1"
         t.level = None
         t.tokens = []
         if t.N == "N0":

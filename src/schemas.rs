@@ -73,10 +73,12 @@ pub fn schemas_table() -> String {
         let _ = writeln!(out, "{}", r[6]);
     }
     out.push_str(
-        "\nstaged_by: `netstage` = T/N/M and stage computed; `flagged` = organ-general chapter, \
-         rows get status needs_general_staging.\nA routed pair outside staged_histologies gets stage 88 \
-         (not_applicable). The edition follows the diagnosis year: GI NET 8th 2018-2023, V9 2024+; \
-         appendix carcinoma V9 2023+; lung V9 2025+.\n",
+        "\nstaged_by: `netstage` = T/N/M and stage computed (organ-general chapters with SEER's stage \
+         tables; small-intestine NEC 8013/8041/8244 get T/N/M but no stage group, AJCC ID 18.2, and \
+         status needs_general_staging); `flagged` = routed, not staged (needs_general_staging): \
+         esophagus_gejunction takes C16.0 carcinomas whose Schema Discriminator 1 is 2.\n\
+         A routed pair outside staged_histologies gets stage 88 (not_applicable). The edition follows \
+         the diagnosis year: GI NET 8th 2018-2023, V9 2024+; appendix carcinoma V9 2023+; lung V9 2025+.\n",
     );
     out.push_str("\nExtent tokens of the facts basis (staging-rules §13.1; the deepest one counts):\n");
     for chapter in netstage_rules::Chapter::all().filter(|c| c.is_net()) {

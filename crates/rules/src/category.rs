@@ -34,8 +34,32 @@ impl Part {
 
 /// Every T category netstage can read (a chapter accepts a subset).
 pub const T_NAMES: &[&str] = &[
-    "TX", "T0", "Tis", "T1mi", "T1", "T1a", "T1b", "T1c", "T1d", "T2", "T2a", "T2b", "T2c", "T2d", "T3", "T3a", "T3b",
-    "T3c", "T3d", "T4", "T4a", "T4b", "T4c", "T4d", "T4e",
+    "TX",
+    "T0",
+    "Tis",
+    "T1mi",
+    "T1",
+    "T1a",
+    "T1b",
+    "T1c",
+    "T1d",
+    "T2",
+    "T2a",
+    "T2b",
+    "T2c",
+    "T2d",
+    "T3",
+    "T3a",
+    "T3b",
+    "T3c",
+    "T3d",
+    "T4",
+    "T4a",
+    "T4b",
+    "T4c",
+    "T4d",
+    "T4e",
+    "Tis(LAMN)",
 ];
 /// Every N category netstage can read.
 pub const N_NAMES: &[&str] = &[
@@ -119,7 +143,7 @@ pub struct ParsedCategory {
 const MAX_LEN: usize = 24;
 
 /// Parses one T, N or M value. Accepts `T1`, `1`, `cT1`, `pT1a`, `t1A`, `TX`,
-/// `X`, `T0`, `Tis`, `pIS`, `T1(m)`, `pT3(2)`, 2016-2017 style `c1A` and `p1`,
+/// `X`, `T0`, `Tis`, `pIS`, `T1(m)`, `pT3(2)`, `pTis(LAMN)`, 2016-2017 style `c1A` and `p1`,
 /// `88`; N with `(sn)`, `(f)`, `(i+)`, `(i-)`, `(mol+)`, `(mol-)` suffixes;
 /// `M0(i+)`. Returns `None` for anything else (blank included: the caller
 /// treats blank separately).
@@ -171,6 +195,15 @@ pub fn parse_category(part: Part, text: &str) -> Option<ParsedCategory> {
     if let Some(suffix) = suffix {
         let inner = suffix.strip_prefix(b"(")?.strip_suffix(b")")?;
         match part {
+            // Appendix: Tis(LAMN), a category of its own (io-contract §19 item 12).
+            Part::T if body == b"is" && inner == b"lamn" => {
+                let category = Category::from_name(part, "Tis(LAMN)")?;
+                return Some(ParsedCategory {
+                    prefix,
+                    value: CategoryValue::Category(category),
+                    multiple: false,
+                });
+            }
             Part::T => {
                 if inner == b"m" || (!inner.is_empty() && inner.iter().all(u8::is_ascii_digit)) {
                     multiple = true;

@@ -13,6 +13,7 @@
 
 use std::sync::OnceLock;
 
+use crate::category::{Category, Part};
 use crate::extent::Level;
 use crate::histology::Differentiation;
 use crate::schema::Edition;
@@ -22,6 +23,7 @@ const SITE_GROUPS_TSV: &str = include_str!("../tables/site_groups.tsv");
 const HISTOLOGIES_TSV: &str = include_str!("../tables/histologies.tsv");
 const STAGED_TSV: &str = include_str!("../tables/staged_histologies.tsv");
 const FACTS_TSV: &str = include_str!("../tables/facts.tsv");
+const CATEGORIES_TSV: &str = include_str!("../tables/categories.tsv");
 
 /// An AJCC chapter netstage routes records to: an index into `chapters.tsv`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,6 +50,12 @@ pub enum Hook {
     /// C16.0 carcinomas: the esophagus/EGJ discriminator applies
     /// (`W_EGJ_ASSUMED` without one).
     EgjDiscriminator,
+    /// The clinical basis is grouped with `stomach_clinical.tables` (the AJCC
+    /// clinical table), not with SEER's pathological one.
+    ClinicalStageTable,
+    /// Appendix: the grade decides M1b for the path and clin bases, and
+    /// SEER's N2a/N2b are grouped as N2 (io-contract §19 items 11, 13, 18).
+    AppendixGrade,
 }
 
 impl Hook {
@@ -55,6 +63,8 @@ impl Hook {
         match s {
             "mesenteric_mass" => Some(Hook::MesentericMass),
             "egj_discriminator" => Some(Hook::EgjDiscriminator),
+            "clinical_stage_table" => Some(Hook::ClinicalStageTable),
+            "appendix_grade" => Some(Hook::AppendixGrade),
             _ => None,
         }
     }
@@ -127,6 +137,9 @@ pub struct StagedPairs {
     pub since: Option<u16>,
     /// Last diagnosis year, if limited.
     pub until: Option<u16>,
+    /// False when the chapter gives these histologies T, N and M but no stage
+    /// group (small intestine, AJCC ID 18.2).
+    pub groups: bool,
 }
 
 /// The facts basis of one chapter.
@@ -151,6 +164,9 @@ pub struct ChapterTables {
     staged_by_schema: Vec<Vec<usize>>,
     /// Facts rules per chapter (empty for chapters without a facts basis).
     pub facts: Vec<FactsRules>,
+    /// Per chapter, its T, N and M categories as bit sets over the names of
+    /// [`crate::category::Part::names`] (`None`: the stage matrix defines them).
+    pub categories: Vec<Option<[u64; 3]>>,
     /// Site group index of every topography code 0-809 (`site_groups.len()` = other).
     site_group_of: Box<[u8]>,
     /// Differentiation and route of histologies 8000-9999.
@@ -209,6 +225,13 @@ impl Chapter {
         self.info().v9_from.is_some()
     }
 
+    /// True when netstage stages the chapter with a stage matrix (the NET
+    /// chapters and lung); the organ-general chapters it stages have a
+    /// category list and SEER's stage tables instead.
+    pub fn uses_matrix(self) -> bool {
+        self.is_staged_by_netstage() && tables().categories[self.0 as usize].is_none()
+    }
+
     /// True when the chapter has the hook.
     pub fn has_hook(self, hook: Hook) -> bool {
         self.info().hooks & hook.bit() != 0
@@ -217,6 +240,18 @@ impl Chapter {
     /// The facts rules of the chapter.
     pub fn facts(self) -> &'static FactsRules {
         &tables().facts[self.0 as usize]
+    }
+
+    /// Whether the chapter has the category, by its list in `categories.tsv`
+    /// (`None` for a chapter without one).
+    pub fn defines(self, c: Category) -> Option<bool> {
+        let sets = tables().categories[self.0 as usize]?;
+        let set = match c.part {
+            Part::T => sets[0],
+            Part::N => sets[1],
+            Part::M => sets[2],
+        };
+        Some(set & (1 << c.index) != 0)
     }
 }
 
@@ -413,7 +448,7 @@ fn load() -> Result<ChapterTables, LoadError> {
     }
 
     let mut staged = Vec::new();
-    for (line, f) in rows("staged_histologies.tsv", STAGED_TSV, 6)? {
+    for (line, f) in rows("staged_histologies.tsv", STAGED_TSV, 7)? {
         let file = "staged_histologies.tsv";
         staged.push(StagedPairs {
             chapter: chapter(file, line, f[0])?,
@@ -435,6 +470,11 @@ fn load() -> Result<ChapterTables, LoadError> {
             until: match opt(f[5]) {
                 None => None,
                 Some(y) => Some(y.parse().map_err(|_| bad(file, line, format!("year '{y}'")))?),
+            },
+            groups: match f[6] {
+                "yes" => true,
+                "no" => false,
+                g => return Err(bad(file, line, format!("groups '{g}'"))),
             },
         });
     }
@@ -480,6 +520,23 @@ fn load() -> Result<ChapterTables, LoadError> {
         }
     }
 
+    let mut categories: Vec<Option<[u64; 3]>> = vec![None; chapters.len()];
+    for (line, f) in rows("categories.tsv", CATEGORIES_TSV, 3)? {
+        let file = "categories.tsv";
+        let c = chapter(file, line, f[0])?;
+        let (part, slot) = match f[1] {
+            "T" => (Part::T, 0),
+            "N" => (Part::N, 1),
+            "M" => (Part::M, 2),
+            p => return Err(bad(file, line, format!("part '{p}'"))),
+        };
+        let sets = categories[c.0 as usize].get_or_insert([0; 3]);
+        for name in f[2].split(',') {
+            let cat = Category::from_name(part, name).ok_or_else(|| bad(file, line, format!("category '{name}'")))?;
+            sets[slot] |= 1 << cat.index;
+        }
+    }
+
     let mut staged_by_schema = vec![Vec::new(); chapters.len() * 2];
     for (i, row) in staged.iter().enumerate() {
         staged_by_schema[row.chapter.0 as usize * 2 + row.edition as usize].push(i);
@@ -489,6 +546,7 @@ fn load() -> Result<ChapterTables, LoadError> {
         site_groups,
         staged,
         staged_by_schema,
+        categories,
         facts,
         site_group_of: site_group_of.into_boxed_slice(),
         histology_of: histology_of.into_boxed_slice(),
@@ -502,7 +560,7 @@ mod tests {
     #[test]
     fn embedded_tables_load() {
         let t = tables();
-        assert_eq!(t.chapters.len(), 14);
+        assert_eq!(t.chapters.len(), 15);
         assert_eq!(t.site_groups.len(), 8);
         assert!(t.staged.len() >= 20);
         assert_eq!(Chapter::all().filter(|c| c.is_net()).count(), 7);

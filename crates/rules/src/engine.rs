@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use crate::category::{Category, CategoryValue, Part, Prefix, parse_category};
 use crate::chapters::Hook;
 use crate::eod::EodAlgorithm;
-use crate::eod_basis::{Identity, eod_basis, has_eod};
+use crate::eod_basis::{EodBasis, Identity, eod_basis, has_eod};
 use crate::extent::{Level, token_level};
 use crate::facts::{
     MetastasisReading, Size, combine_sizes, facts_n, facts_t, parse_mass_mm, parse_metastasis, parse_multiple,
@@ -16,9 +16,11 @@ use crate::facts::{
 use crate::histology::{Differentiation, Histology, parse_behavior};
 use crate::matrix::{Matrices, Matrix, MatrixError, STAGE_MATRICES_CSV};
 use crate::message::{Code, Message, Messages};
+use crate::organ::OrganStager;
 use crate::outcome::{Basis, Outcome, Status};
 use crate::record::{Field, Record};
 use crate::routing::{EditionChoice, Route, route};
+use crate::routing::{Routed, is_staged_pair};
 use crate::schema::{Chapter, Edition, Schema};
 use crate::site::{Site, SiteGroup};
 use crate::stage::StageCode;
@@ -138,12 +140,18 @@ impl RuleSet {
                 site_group: out.site_group,
                 differentiation: out.differentiation,
                 year: out.year,
-                flagged: out.flagged,
                 ..Outcome::blank(Status::Error)
             };
             trace.step(format_args!("Status: error (a value could not be used; see messages)."));
         } else {
             out.status = status;
+            // flagged.csv: the staged, unknown-stage and needs-general-staging
+            // rows of organ-general and lung chapters (io-contract §19 item 17).
+            out.flagged = out.schema.is_some_and(|s| s.chapter.is_organ_general())
+                && matches!(
+                    status,
+                    Status::Staged | Status::UnknownStage | Status::NeedsGeneralStaging
+                );
             if matches!(status, Status::Staged | Status::UnknownStage | Status::NotApplicable) {
                 recorded_stage(rec, out, &mut msgs, trace);
             }
@@ -237,9 +245,6 @@ impl RuleSet {
             }
             r => r,
         };
-        if let Route::Chapter(r) = routed {
-            out.flagged = r.schema.chapter.is_organ_general();
-        }
         match year_text {
             None => {
                 text(rec, Field::Year, msgs);
@@ -269,9 +274,36 @@ impl RuleSet {
         if msgs.has_error() {
             return Status::Error;
         }
-        let Route::Chapter(routed) = routed else {
+        let Route::Chapter(mut routed) = routed else {
             return Status::Error;
         };
+        // Schema Discriminator 1 (io-contract §15, §19 items 4, 16, 19): C16.0
+        // with `2` is the esophagus/EGJ schema, as SEER selects it.
+        let discriminator = if rec.is_not_utf8(Field::SchemaDiscriminator1) {
+            ""
+        } else {
+            rec.get(Field::SchemaDiscriminator1)
+        };
+        let egj_site = routed.schema.chapter.has_hook(Hook::EgjDiscriminator);
+        if egj_site
+            && site.0 == 160
+            && discriminator == "2"
+            && let Some(egj) = Chapter::from_key(EGJ_CHAPTER)
+        {
+            let schema = Schema::new(egj, Edition::Eighth);
+            routed = Routed {
+                schema,
+                staged_pair: is_staged_pair(schema, site, hist.histology, year.unwrap_or(Year::Unknown)),
+                no_groups: false,
+                uncertain_histology: false,
+            };
+            trace.step(format_args!(
+                "C16.0 with Schema Discriminator 1 = 2: the esophagus/EGJ schema, as SEER selects it."
+            ));
+        }
+        let discriminator_invalid = (egj_site || routed.schema.chapter.key() == EGJ_CHAPTER)
+            && !discriminator.is_empty()
+            && !matches!(discriminator, "0" | "2" | "3" | "9");
         let schema = routed.schema;
         out.schema = Some(schema);
         out.organ_general = Some(schema.chapter.is_organ_general());
@@ -293,7 +325,7 @@ impl RuleSet {
                 "Year unknown: the registry tables choose Version 9 where it exists."
             ));
         }
-        if schema.chapter.has_hook(Hook::EgjDiscriminator) && site.0 == 160 {
+        if schema.chapter.has_hook(Hook::EgjDiscriminator) && site.0 == 160 && discriminator.is_empty() {
             msgs.push(Message::new(
                 Code::WEgjAssumed,
                 "C16.0 carcinoma routed to stomach (no EGJ discriminator)",
@@ -334,21 +366,21 @@ impl RuleSet {
             }
             return not_applicable(out, Some(schema));
         }
+        if discriminator_invalid {
+            msgs.push(Message::value(
+                Code::WDiscriminatorInvalid,
+                Field::SchemaDiscriminator1,
+                discriminator,
+                "is not a Schema Discriminator 1 code of the stomach/EGJ (0, 2, 3, 9)",
+            ));
+        }
         if !schema.chapter.is_staged_by_netstage() {
             trace.step(format_args!(
-                "{} is an organ-general chapter: flagged for organ-general staging.",
+                "{} is an organ-general chapter netstage does not stage: flagged.",
                 schema.name()
             ));
             return Status::NeedsGeneralStaging;
         }
-
-        // 4. T, N, M from each basis, then the stage group.
-        // Matrices::parse refuses a rule set in which a chapter netstage
-        // stages has no matrix, so this lookup cannot fail.
-        let matrix = self
-            .matrices
-            .get(schema)
-            .expect("every chapter netstage stages has a matrix (checked when the rules compile)");
         // W_GRADE_CONFLICT reads the first non-blank grade (io-contract §18).
         let grade_field = [Field::GradePath, Field::GradeClin, Field::Grade]
             .into_iter()
@@ -370,7 +402,29 @@ impl RuleSet {
             behavior,
             year: year.unwrap_or(Year::Unknown),
         };
-        stage_tnm(rec, opts, matrix, self.eod, &who, out, msgs, trace)
+        // 4. T, N, M from each basis, then the stage group: the chapter's
+        // stage matrix (NET chapters, lung), or its categories and SEER's
+        // stage table (organ-general chapters). Matrices::parse refuses a
+        // rule set in which a chapter staged by matrix has none, and the
+        // chapter tables give every organ chapter netstage stages a category
+        // list and a SEER schema (tested), so neither lookup can fail.
+        let groups = if schema.chapter.uses_matrix() {
+            Groups::Matrix(
+                self.matrices
+                    .get(schema)
+                    .expect("every chapter staged by matrix has one (checked when the rules compile)"),
+            )
+        } else {
+            Groups::Organ(
+                OrganStager::new(self.eod, schema, &who, rec)
+                    .expect("every organ chapter netstage stages has categories and a SEER schema (tested)"),
+            )
+        };
+        let how = Staging {
+            schema,
+            no_groups: routed.no_groups,
+        };
+        stage_tnm(rec, opts, &groups, &how, self.eod, &who, out, msgs, trace)
     }
 
     /// Resolves the behavior (io-contract §7.8).
@@ -470,6 +524,88 @@ fn is_grade_c_or_d(grade: &str) -> bool {
 /// A T, N, M triple.
 type Tnm = (Category, Category, Category);
 
+/// The chapter of a staged row: esophagus/EGJ, routed from the stomach by
+/// Schema Discriminator 1.
+const EGJ_CHAPTER: &str = "esophagus_gejunction";
+
+/// Where a staged row's categories and stage groups come from.
+enum Groups<'m> {
+    /// A NET chapter or lung: its stage matrix.
+    Matrix(&'m Matrix),
+    /// An organ-general chapter: its category list and SEER's stage table.
+    Organ(OrganStager),
+}
+
+impl Groups<'_> {
+    fn defines(&self, c: Category) -> bool {
+        match self {
+            Groups::Matrix(m) => m.defines(c),
+            Groups::Organ(o) => o.defines(c),
+        }
+    }
+
+    /// The stage group of a basis's T, N and M (`strict`: the strict AJCC
+    /// column of a NET matrix).
+    fn stage(&self, basis: Basis, (t, n, m): Tnm, strict: bool) -> StageCode {
+        match self {
+            Groups::Matrix(mx) => match mx.cell(t, n, m) {
+                Some(c) if strict => c.strict,
+                Some(c) => c.registry,
+                None => StageCode::UNKNOWN,
+            },
+            Groups::Organ(o) => o.stage(basis, (t.name(), n.name(), m.name())),
+        }
+    }
+
+    /// What gave a basis's stage, for `explain`.
+    fn source(&self, basis: Basis) -> &'static str {
+        match self {
+            Groups::Matrix(_) => "matrix cell",
+            Groups::Organ(o) if o.clinical_table(basis) => "AJCC clinical stage table",
+            Groups::Organ(_) => "SEER's stage table",
+        }
+    }
+}
+
+/// What the routing decided for a staged row.
+struct Staging {
+    schema: Schema,
+    /// T, N and M but no stage group (small intestine 18.2).
+    no_groups: bool,
+}
+
+/// A row whose chapter gives T, N and M but no stage group (small intestine
+/// 18.2, io-contract §15): `needs_general_staging` with the T, N, M of the
+/// first present basis among path, clin and eod; no stage, no basis, no
+/// per-basis stages (the EOD columns stay as SEER gives them).
+fn no_stage_group<'a>(
+    bases: [(Basis, Option<Tnm>); 3],
+    eod: Option<EodBasis>,
+    out: &mut Outcome<'a>,
+    trace: &mut impl Trace,
+    schema: Schema,
+) -> Status {
+    let names = |(t, n, m): Tnm| (t.name(), n.name(), m.name());
+    let first = bases[0].1.map(names).or(bases[1].1.map(names)).or(eod.map(|e| e.tnm));
+    if let Some(e) = eod {
+        out.eod_t = Some(e.tnm.0);
+        out.eod_n = Some(e.tnm.1);
+        out.eod_m = Some(e.tnm.2);
+        out.eod_stage = Some(e.stage);
+        out.ss2018 = Some(e.ss2018);
+    }
+    if let Some((t, n, m)) = first {
+        out.t = Some(t);
+        out.n = Some(n);
+        out.m = Some(m);
+    }
+    trace.step(format_args!(
+        "{} gives these histologies T, N and M but no stage group (AJCC ID 18.2): flagged.",
+        schema.name()
+    ));
+    Status::NeedsGeneralStaging
+}
+
 /// The stage one basis gives, with its T, N and M as written.
 #[derive(Clone, Copy)]
 struct BasisStage {
@@ -563,7 +699,8 @@ fn read_category<'a>(
     rec: &Record<'a>,
     field: Field,
     part: Part,
-    matrix: &Matrix,
+    groups: &Groups<'_>,
+    schema: Schema,
     msgs: &mut Messages<'a>,
     multiple: &mut bool,
 ) -> Option<(Category, Prefix)> {
@@ -589,19 +726,19 @@ fn read_category<'a>(
                     value,
                     "is 88 (not applicable) but the row is staged in",
                 )
-                .text(matrix.schema().name()),
+                .text(schema.name()),
             );
             return None;
         }
         CategoryValue::Category(c) => c,
     };
-    if !matrix.defines(cat) {
+    if !groups.defines(cat) {
         let why = match part {
             Part::T => "is not a T category of",
             Part::N => "is not an N category of",
             Part::M => "is not an M category of",
         };
-        msgs.push(Message::value(Code::ECategory, field, value, why).text(matrix.schema().name()));
+        msgs.push(Message::value(Code::ECategory, field, value, why).text(schema.name()));
         return None;
     }
     if parsed.prefix.is_post_therapy() {
@@ -629,14 +766,15 @@ fn read_category<'a>(
 fn stage_tnm<'a>(
     rec: &Record<'a>,
     opts: &Options,
-    matrix: &Matrix,
+    groups: &Groups<'_>,
+    how: &Staging,
     eod: &'static EodAlgorithm,
     who: &Identity,
     out: &mut Outcome<'a>,
     msgs: &mut Messages<'a>,
     trace: &mut impl Trace,
 ) -> Status {
-    let schema = matrix.schema();
+    let schema = how.schema;
     let mut multiple = false;
 
     // Categories: path_* and clin_* columns, then the generic t/n/m by prefix (§10).
@@ -647,9 +785,9 @@ fn stage_tnm<'a>(
         (Part::N, Field::PathN, Field::ClinN, Field::N),
         (Part::M, Field::PathM, Field::ClinM, Field::M),
     ] {
-        *path.slot(part) = read_category(rec, pf, part, matrix, msgs, &mut multiple).map(|(c, _)| c);
-        *clin.slot(part) = read_category(rec, cf, part, matrix, msgs, &mut multiple).map(|(c, _)| c);
-        if let Some((cat, prefix)) = read_category(rec, gf, part, matrix, msgs, &mut multiple) {
+        *path.slot(part) = read_category(rec, pf, part, groups, schema, msgs, &mut multiple).map(|(c, _)| c);
+        *clin.slot(part) = read_category(rec, cf, part, groups, schema, msgs, &mut multiple).map(|(c, _)| c);
+        if let Some((cat, prefix)) = read_category(rec, gf, part, groups, schema, msgs, &mut multiple) {
             // A generic `pM0` is read as cM0 (io-contract §2.1), so it joins
             // the clinical basis (§10).
             let read_as_clinical = part == Part::M && cat.name() == "M0";
@@ -707,7 +845,7 @@ fn stage_tnm<'a>(
         return Status::Error;
     }
     let eod_stage = if eod_present {
-        let basis = eod_basis(eod, rec, schema, who, msgs, trace);
+        let basis = eod_basis(eod, rec, schema, who, how.no_groups, msgs, trace);
         if msgs.has_error() {
             return Status::Error;
         }
@@ -717,28 +855,26 @@ fn stage_tnm<'a>(
     };
     out.t_suffix = multiple;
 
-    let lookup = |(t, n, m): Tnm| -> StageCode {
-        match matrix.cell(t, n, m) {
-            Some(c) if opts.strict_ajcc && schema.chapter.is_net() => c.strict,
-            Some(c) => c.registry,
-            None => StageCode::UNKNOWN,
-        }
-    };
     let bases: [(Basis, Option<Tnm>); 3] = [
         (Basis::Path, path.present().then(|| path.filled())),
         (Basis::Clin, clin.present().then(|| clin.filled())),
         (Basis::Facts, facts),
     ];
+    if how.no_groups {
+        return no_stage_group(bases, eod_stage, out, trace, schema);
+    }
+    let lookup = |basis: Basis, tnm: Tnm| groups.stage(basis, tnm, opts.strict_ajcc && schema.chapter.is_net());
     // The stage of each present category or facts basis.
     let [path_stage, clin_stage, facts_stage]: [Option<BasisStage>; 3] = bases.map(|(basis, tnm)| {
         tnm.map(|tnm| {
-            let stage = lookup(tnm);
+            let stage = lookup(basis, tnm);
             trace.step(format_args!(
-                "{} basis: {} {} {} -> matrix cell of {}: stage {} ({}).",
+                "{} basis: {} {} {} -> {} of {}: stage {} ({}).",
                 basis.name(),
                 tnm.0.name(),
                 tnm.1.name(),
                 tnm.2.name(),
+                groups.source(basis),
                 schema.name(),
                 stage.code(),
                 stage.display()

@@ -102,17 +102,20 @@ pub enum EodOutput {
     Ss2018,
     /// NAACCR schema ID (item 3800).
     SchemaId,
+    /// Derived Summary Grade 2018 (item 1975): the combined grade.
+    SummaryGrade,
 }
 
 impl EodOutput {
     /// Every output.
-    pub const ALL: [EodOutput; 6] = [
+    pub const ALL: [EodOutput; 7] = [
         EodOutput::T,
         EodOutput::N,
         EodOutput::M,
         EodOutput::StageGroup,
         EodOutput::Ss2018,
         EodOutput::SchemaId,
+        EodOutput::SummaryGrade,
     ];
 
     fn key(self) -> &'static str {
@@ -123,6 +126,7 @@ impl EodOutput {
             EodOutput::StageGroup => "eod_2018_stage_group",
             EodOutput::Ss2018 => "ss2018_derived",
             EodOutput::SchemaId => "naaccr_schema_id",
+            EodOutput::SummaryGrade => "derived_summary_grade",
         }
     }
 }
@@ -146,7 +150,7 @@ pub enum EodProblem {
 pub struct EodAlgorithm {
     alg: Algorithm,
     items: [KeyId; EodItem::COUNT],
-    outputs: [KeyId; 6],
+    outputs: [KeyId; 7],
     year_current: Option<KeyId>,
     alg_version: Option<KeyId>,
     /// Per schema, the mappings that give a stage group from T, N and M:
@@ -183,7 +187,7 @@ impl EodAlgorithm {
         for (slot, item) in items.iter_mut().zip(EodItem::ALL) {
             *slot = key(item.key())?;
         }
-        let mut outputs = [KeyId(0); 6];
+        let mut outputs = [KeyId(0); 7];
         for (slot, out) in outputs.iter_mut().zip(EodOutput::ALL) {
             *slot = key(out.key())?;
         }
@@ -201,7 +205,7 @@ impl EodAlgorithm {
         Ok(EodAlgorithm {
             year_current: alg.key("ctx_year_current"),
             alg_version: alg.key("ctx_alg_version"),
-            derived_grade: alg.key("derived_summary_grade"),
+            derived_grade: alg.key(EodOutput::SummaryGrade.key()),
             stage_mappings,
             alg,
             items,
@@ -368,7 +372,7 @@ impl EodAlgorithm {
 /// algorithm) and the problems met.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EodDerived<'a> {
-    values: [&'a str; 6],
+    values: [&'a str; 7],
     /// Why the derivation failed, in the order met (empty: derived).
     pub problems: Vec<EodProblem>,
 }

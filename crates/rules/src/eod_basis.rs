@@ -5,9 +5,11 @@
 
 use std::cell::RefCell;
 
+use crate::chapters::Hook;
 use crate::engine::Trace;
 use crate::eod::{EodAlgorithm, EodItem, EodOutput, EodProblem};
 use crate::message::{Code, Message, Messages};
+use crate::organ::OrganStager;
 use crate::record::{Field, Record};
 use crate::schema::Schema;
 use crate::stage::StageCode;
@@ -38,6 +40,11 @@ thread_local! {
     /// One scratch per worker thread: slots and the lookup memo are reused
     /// from row to row.
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::new());
+}
+
+/// Runs `f` with this worker's scratch.
+pub fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with_borrow_mut(f)
 }
 
 /// A code of at most 4 digits, left-padded with zeros to `width`
@@ -105,11 +112,13 @@ pub struct Identity {
 /// Derives the EOD basis of a routed record through SEER's tables. Pushes
 /// `E_EOD` (and `W_GRADE_INVALID` / `W_DISCRIMINATOR_INVALID`) messages;
 /// `None` when the basis is rejected or the schema has no SEER tables.
+#[allow(clippy::too_many_arguments)]
 pub fn eod_basis<'a>(
     eod: &'static EodAlgorithm,
     rec: &Record<'a>,
     schema: Schema,
     who: &Identity,
+    no_groups: bool,
     msgs: &mut Messages<'a>,
     trace: &mut impl Trace,
 ) -> Option<EodBasis> {
@@ -212,7 +221,29 @@ pub fn eod_basis<'a>(
         derived
     });
 
-    if !derived.problems.is_empty() {
+    // Appendix (io-contract §19 items 11, 18): SEER's node table derives
+    // N2a/N2b, for which its stage table has no cell; netstage groups them as
+    // N2 (any T N2 M0 = IIIC, Tis N2 = 99), keeping eod_n as SEER derives it.
+    let mut departed: Option<&'static str> = None;
+    let eod_n = derived.get(EodOutput::N);
+    if schema.chapter.has_hook(Hook::AppendixGrade)
+        && matches!(eod_n, "N2a" | "N2b")
+        && !derived.problems.is_empty()
+        && derived
+            .problems
+            .iter()
+            .all(|p| matches!(p, EodProblem::Rejected { items, .. } if items.is_empty()))
+        && let Some(stager) = OrganStager::new(eod, schema, who, rec)
+    {
+        let tnm = (derived.get(EodOutput::T), "N2", derived.get(EodOutput::M));
+        departed = stager.seer_stage(tnm, derived.get(EodOutput::SummaryGrade));
+        if let Some(stage) = departed {
+            trace.step(format_args!(
+                "SEER's appendix stage table has no cell for {eod_n}: grouped as N2 -> stage {stage}."
+            ));
+        }
+    }
+    if !derived.problems.is_empty() && departed.is_none() {
         // An invalid item is named once: a table that then rejects only
         // invalid items says nothing more.
         let invalid: Vec<EodItem> = derived
@@ -234,7 +265,7 @@ pub fn eod_basis<'a>(
         }
         return None;
     }
-    let stage_code = derived.get(EodOutput::StageGroup);
+    let stage_code = departed.unwrap_or_else(|| derived.get(EodOutput::StageGroup));
     let Some(stage) = StageCode::from_code(stage_code) else {
         msgs.push(
             Message::new(
@@ -245,8 +276,9 @@ pub fn eod_basis<'a>(
         );
         return None;
     };
-    if stage == StageCode::NOT_APPLICABLE {
-        // In situ on a behavior-3 record (§19 item 6).
+    if stage == StageCode::NOT_APPLICABLE && !no_groups {
+        // In situ on a behavior-3 record (§19 item 6); a chapter without
+        // stage groups (18.2) gives 88 as SEER does.
         msgs.push(Message::value(
             Code::EEod,
             Field::EodPrimaryTumor,

@@ -36,6 +36,7 @@ pub mod facts;
 pub mod histology;
 pub mod matrix;
 pub mod message;
+pub mod organ;
 pub mod outcome;
 pub mod record;
 pub mod routing;

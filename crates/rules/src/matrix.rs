@@ -165,7 +165,7 @@ impl Matrices {
         }
         // Every schema with a matrix must be complete: T x N x M over its categories.
         // The chapters netstage stages (NET and lung) have a matrix each.
-        for chapter in Chapter::all().filter(|c| c.is_staged_by_netstage()) {
+        for chapter in Chapter::all().filter(|c| c.uses_matrix()) {
             for edition in [Edition::Eighth, Edition::V9] {
                 let schema = Schema::new(chapter, edition);
                 let table = tables.iter().find(|m| m.schema == schema).ok_or_else(|| MatrixError {

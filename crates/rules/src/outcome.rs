@@ -120,9 +120,9 @@ pub struct Outcome<'a> {
     pub recorded_agrees: Option<bool>,
     /// Warnings, errors and not-applicable reasons, in the order found.
     pub messages: Messages<'a>,
-    /// True when the tumor belongs to an organ-general chapter (GI
-    /// carcinomas, lung): the rows of `flagged.csv`. Unlike `organ_general`
-    /// it is also set on `error` rows whose site and histology route there.
+    /// True for the rows of `flagged.csv`: the `staged`, `unknown_stage` and
+    /// `needs_general_staging` rows of organ-general and lung chapters
+    /// (io-contract §19 item 17).
     pub flagged: bool,
 }
 

@@ -3,7 +3,7 @@
 //! from the chapter tables (`tables/chapters.tsv`, `site_groups.tsv`,
 //! `histologies.tsv`, `staged_histologies.tsv`).
 
-use crate::chapters::{HistologyRoute, tables};
+use crate::chapters::{HistologyRoute, StagedPairs, tables};
 use crate::histology::Histology;
 use crate::schema::{Chapter, Edition, Schema};
 use crate::site::{Site, SiteGroup};
@@ -41,7 +41,12 @@ pub fn edition_for(chapter: Chapter, year: Year, choice: EditionChoice) -> Editi
 /// True when the chapter, in that edition, stages the (site, histology) pair
 /// (staging-rules §2.4).
 pub fn is_staged_pair(schema: Schema, site: Site, histology: Histology, year: Year) -> bool {
-    tables().staged_rows(schema.chapter, schema.edition).any(|row| {
+    staged_row(schema, site, histology, year).is_some()
+}
+
+/// The staged-pair row of a (site, histology) pair, if the chapter stages it.
+pub fn staged_row(schema: Schema, site: Site, histology: Histology, year: Year) -> Option<&'static StagedPairs> {
+    tables().staged_rows(schema.chapter, schema.edition).find(|row| {
         histology.in_ranges(&row.histologies)
             && row.sites.as_deref().is_none_or(|s| site.in_ranges(s))
             && row.since.is_none_or(|y| matches!(year, Year::Known(k) if k >= y))
@@ -69,6 +74,9 @@ pub struct Routed {
     pub schema: Schema,
     /// True when the chapter stages the (site, histology) pair (§2.4).
     pub staged_pair: bool,
+    /// True when the chapter gives the pair T, N and M but no stage group
+    /// (small intestine 18.2).
+    pub no_groups: bool,
     /// True for a `net_v9_only` histology (8272) routed to its NET chapter
     /// (UNCERTAIN U7: flag it).
     pub uncertain_histology: bool,
@@ -107,10 +115,11 @@ pub fn route(site: Site, histology: Histology, year: Year, choice: EditionChoice
         return Route::Before2018;
     }
     let schema = Schema::new(chapter, edition_for(chapter, year, choice));
-    let staged_pair = is_staged_pair(schema, site, histology, year);
+    let row = staged_row(schema, site, histology, year);
     Route::Chapter(Routed {
         schema,
-        staged_pair,
+        staged_pair: row.is_some(),
+        no_groups: row.is_some_and(|r| !r.groups),
         uncertain_histology: hist_route == Some(HistologyRoute::NetV9Only) && chapter == info.net_chapter,
     })
 }

@@ -105,7 +105,7 @@ mod tests {
         assert_eq!((s.name(), s.id()), ("appendix_v9", "09190"));
         let s = Schema::new(c("lung"), Edition::Eighth);
         assert_eq!((s.name(), s.id()), ("lung", "00360"));
-        assert_eq!(Schema::all().count(), 7 * 2 + 5 + 2 * 2);
+        assert_eq!(Schema::all().count(), 7 * 2 + 5 + 2 * 2 + 1);
         for s in Schema::all() {
             assert_eq!(Schema::from_name(s.name()), Some(s));
             assert_eq!(Schema::from_index(s.index()), Some(s));

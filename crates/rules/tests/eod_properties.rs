@@ -77,9 +77,15 @@ proptest! {
         let eod_cols = [out.eod_t.is_some(), out.eod_n.is_some(), out.eod_m.is_some(), out.eod_stage.is_some(), out.ss2018.is_some()];
         // The five EOD columns come together, and only on staged or unknown-stage rows.
         prop_assert!(eod_cols.iter().all(|c| *c) || eod_cols.iter().all(|c| !*c));
-        if out.eod_stage.is_some() {
-            prop_assert!(matches!(out.status, Status::Staged | Status::UnknownStage));
-            prop_assert!(out.eod_stage.is_some_and(|s| s.code() != "88"));
+        if let Some(stage) = out.eod_stage {
+            // Staged or unknown-stage rows; or a small-intestine 18.2 row, whose
+            // EOD stage is 88 as SEER gives it (io-contract §14.3, §19 item 6).
+            let no_group = out.status == Status::NeedsGeneralStaging && stage.code() == "88";
+            prop_assert!(matches!(out.status, Status::Staged | Status::UnknownStage) || no_group);
+            prop_assert!(stage.code() != "88" || no_group);
+        }
+        if out.status == Status::NeedsGeneralStaging {
+            prop_assert!(out.stage.is_none() && out.basis.is_none());
         }
         if out.basis == Some(Basis::Eod) {
             prop_assert_eq!((out.t, out.n, out.m), (out.eod_t, out.eod_n, out.eod_m));

@@ -18,7 +18,7 @@ pub mod fast_hash;
 pub mod run;
 pub mod text;
 
-pub use algorithm::{Algorithm, CompileError, KeyId, SchemaId, TableId};
+pub use algorithm::{Algorithm, CompileError, Endpoint, KeyId, SchemaId, TableId, Val};
 pub use data::{
     AlgorithmData, EndpointData, MappingData, SchemaData, SchemaInputData, SchemaOutputData, TableData, TablePathData,
 };
