@@ -39,6 +39,9 @@ pub struct Batch {
     records: Vec<(u32, u32)>,
     /// Parquet input: the batch's columns as text, `len` rows each.
     pub columns: Option<Vec<TextColumn>>,
+    /// Records the reader found unusable as a whole (row index in the batch,
+    /// what is wrong), in row order: they become `E_RECORD` rows.
+    problems: Vec<(usize, String)>,
 }
 
 /// A CSV record too large for a batch's 32-bit offsets.
@@ -56,6 +59,12 @@ impl Batch {
         self.field_ends.clear();
         self.records.clear();
         self.columns = None;
+        self.problems.clear();
+    }
+
+    /// Marks record `r` (already pushed) as unusable as a whole.
+    pub fn set_record_problem(&mut self, r: usize, what: String) {
+        self.problems.push((r, what));
     }
 
     /// Bytes a CSV batch holds (while filling): its fields and their offsets.
@@ -94,11 +103,20 @@ impl Batch {
     pub fn csv_row(&self, r: usize) -> CsvRow<'_> {
         let (start, fields_end) = self.records[r];
         let fields_start = if r == 0 { 0 } else { self.records[r - 1].1 };
+        let problem = if self.problems.is_empty() {
+            None
+        } else {
+            self.problems
+                .binary_search_by_key(&r, |(i, _)| *i)
+                .ok()
+                .map(|i| self.problems[i].1.as_str())
+        };
         CsvRow {
             data: self.text.as_ref().map_or(&self.data[..], |t| t.as_bytes()),
             text: self.text.as_deref(),
             start: start as usize,
             ends: &self.field_ends[fields_start as usize..fields_end as usize],
+            problem,
         }
     }
 }

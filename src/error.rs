@@ -37,6 +37,18 @@ pub enum RunError {
         /// What is wrong.
         what: String,
     },
+    /// An input that is not well-formed (NAACCR XML): where, 1-based (65).
+    #[error("{path}:{line}:{column}: {what}")]
+    InputSyntax {
+        /// The path as given.
+        path: String,
+        /// Line of the problem.
+        line: u64,
+        /// Column (in bytes) of the problem.
+        column: u64,
+        /// What is wrong.
+        what: String,
+    },
     /// Error rows under `--strict` or beyond `--max-errors` (65).
     #[error("{what}")]
     TooManyErrors {
@@ -83,7 +95,7 @@ impl RunError {
     pub fn exit_code(&self) -> u8 {
         match self {
             RunError::InputOpen { .. } => EXIT_NO_INPUT,
-            RunError::InputUnusable { .. } | RunError::TooManyErrors { .. } => EXIT_DATA,
+            RunError::InputUnusable { .. } | RunError::InputSyntax { .. } | RunError::TooManyErrors { .. } => EXIT_DATA,
             RunError::OutputCreate { .. } => EXIT_CANT_CREATE,
             RunError::Io { .. } => EXIT_IO,
             RunError::Interrupted { signal } => (128 + signal).clamp(0, 255) as u8,

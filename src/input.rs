@@ -10,29 +10,37 @@ use sha2::{Digest, Sha256};
 
 use crate::error::RunError;
 
-/// Input file format, from the path.
+/// Input file format: by extension, or chosen for every input with
+/// `--input-format`. Compression (`.gz`) is told by the extension alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
-    /// CSV (also `-`, stdin).
+    /// CSV, plain or gzip (also `-`, stdin).
     Csv,
-    /// Gzip-compressed CSV (`.gz`).
-    CsvGz,
     /// Apache Parquet (`.parquet`, `.pq`).
     Parquet,
+    /// NAACCR XML, plain or gzip (`.xml`, `.xml.gz`).
+    Xml,
 }
 
 impl InputFormat {
-    /// The format of a path as given on the command line.
+    /// The format of a path as given on the command line, by its extension
+    /// (any case): `.xml`/`.xml.gz` NAACCR XML, `.parquet`/`.pq` Parquet,
+    /// anything else (and `-`) CSV.
     pub fn of(path: &str) -> InputFormat {
         let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".gz") {
-            InputFormat::CsvGz
+        if lower.ends_with(".xml") || lower.ends_with(".xml.gz") {
+            InputFormat::Xml
         } else if lower.ends_with(".parquet") || lower.ends_with(".pq") {
             InputFormat::Parquet
         } else {
             InputFormat::Csv
         }
     }
+}
+
+/// Whether a path names a gzip stream (`.gz`, any case).
+pub fn is_gzip(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".gz")
 }
 
 /// Shared state of a hashing reader: the digest so far and the byte count.
@@ -92,7 +100,8 @@ pub struct TextInput {
     pub size: Option<u64>,
 }
 
-/// Opens a CSV or CSV.gz input (`-` = stdin) as a decompressed byte stream.
+/// Opens a text input (CSV or XML, plain or `.gz`; `-` = stdin) as a
+/// decompressed byte stream.
 pub fn open_text(path: &str) -> Result<TextInput, RunError> {
     let tally = ReadTally::default();
     let (raw, size): (Box<dyn Read + Send>, Option<u64>) = if path == "-" {
@@ -121,12 +130,13 @@ pub fn open_text(path: &str) -> Result<TextInput, RunError> {
             tally: tally.clone(),
         },
     );
-    let stream: Box<dyn Read + Send> = match InputFormat::of(path) {
-        InputFormat::CsvGz => Box::new(BufReader::with_capacity(
+    let stream: Box<dyn Read + Send> = if is_gzip(path) {
+        Box::new(BufReader::with_capacity(
             READ_BUFFER,
             flate2::read::MultiGzDecoder::new(counted),
-        )),
-        _ => Box::new(counted),
+        ))
+    } else {
+        Box::new(counted)
     };
     Ok(TextInput { stream, tally, size })
 }
@@ -139,9 +149,12 @@ mod tests {
     fn format_from_extension() {
         assert_eq!(InputFormat::of("-"), InputFormat::Csv);
         assert_eq!(InputFormat::of("a.csv"), InputFormat::Csv);
-        assert_eq!(InputFormat::of("a.CSV.GZ"), InputFormat::CsvGz);
+        assert_eq!(InputFormat::of("a.CSV.GZ"), InputFormat::Csv);
+        assert!(is_gzip("a.CSV.GZ") && is_gzip("b.xml.gz") && !is_gzip("a.csv"));
         assert_eq!(InputFormat::of("a.parquet"), InputFormat::Parquet);
         assert_eq!(InputFormat::of("a.txt"), InputFormat::Csv);
+        assert_eq!(InputFormat::of("a.XML"), InputFormat::Xml);
+        assert_eq!(InputFormat::of("a.Xml.Gz"), InputFormat::Xml);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! netstage's batch layer: reading registry exports (CSV, CSV.gz, Parquet), resolving
+//! netstage's batch layer: reading registry exports (CSV, CSV.gz, Parquet, NAACCR XML), resolving
 //! their columns, staging records in parallel with [`netstage_rules`] and
 //! writing the outputs atomically. The binary (`src/main.rs`) only parses
 //! flags and maps errors to exit codes.
@@ -24,6 +24,7 @@ pub mod source;
 pub mod stage_rows;
 pub mod summary;
 pub mod text_column;
+pub mod xml_source;
 
 pub use error::RunError;
 pub use pipeline::{OutputFormat, RunConfig, RunReport, run};

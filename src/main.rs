@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use netstage::columns::ColumnOverrides;
 use netstage::error::{EXIT_DATA, EXIT_NO_INPUT, EXIT_OK, EXIT_SOFTWARE, EXIT_USAGE};
+use netstage::input::InputFormat;
 use netstage::pipeline::{RunConfig, StopFlag, total_input_bytes};
 use netstage::report_html::ReportOptions;
 use netstage::{OutputFormat, RunError};
@@ -77,6 +78,29 @@ impl From<EditionArg> for EditionChoice {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+enum InputFormatArg {
+    /// By extension: `.xml`/`.xml.gz` NAACCR XML, `.parquet`/`.pq` Parquet, else CSV.
+    Auto,
+    /// CSV (plain or `.gz`).
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+    /// NAACCR XML (plain or `.gz`).
+    Xml,
+}
+
+impl InputFormatArg {
+    fn choice(self) -> Option<InputFormat> {
+        match self {
+            InputFormatArg::Auto => None,
+            InputFormatArg::Csv => Some(InputFormat::Csv),
+            InputFormatArg::Parquet => Some(InputFormat::Parquet),
+            InputFormatArg::Xml => Some(InputFormat::Xml),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum FormatArg {
     Csv,
     Parquet,
@@ -84,9 +108,14 @@ enum FormatArg {
 
 #[derive(Args, Debug)]
 struct StageArgs {
-    /// Input files: CSV, CSV.gz, or `-` for CSV on stdin.
+    /// Input files: CSV (`.csv`, `.csv.gz`), Parquet (`.parquet`, `.pq`),
+    /// NAACCR XML (`.xml`, `.xml.gz`), or `-` for stdin (CSV unless
+    /// `--input-format` says otherwise).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
+    /// Format of every input: by extension, or forced.
+    #[arg(long, value_enum, default_value = "auto")]
+    input_format: InputFormatArg,
     /// Output directory.
     #[arg(short = 'o', long = "out", value_name = "OUT_DIR", default_value = "netstage-out")]
     out_dir: PathBuf,
@@ -412,6 +441,7 @@ fn stage(args: StageArgs) -> ExitCode {
         threads: args.threads.map_or(0, usize::from),
         overrides,
         keep_columns: args.keep_columns,
+        input_format: args.input_format.choice(),
         rules,
         report: (!args.no_report).then_some(ReportOptions {
             suppress_below: args.suppress_below,

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use crate::batch::Batch;
 use crate::columns::ColumnOverrides;
 use crate::error::RunError;
+use crate::input::InputFormat;
 use crate::outdir::OutputDir;
 use crate::output::Layout;
 use crate::parquet_out::{ParquetOut, ParquetRows};
@@ -68,6 +69,9 @@ pub struct RunConfig {
     pub overrides: ColumnOverrides,
     /// Copy unrecognised columns to the output.
     pub keep_columns: bool,
+    /// `--input-format`: the format of every input, or `None` to tell it by
+    /// each path's extension.
+    pub input_format: Option<InputFormat>,
     /// The rules (`RuleSet::standard()`, or one with a site's own SEER
     /// algorithm from `--algorithm DIR`).
     pub rules: &'static RuleSet,
@@ -115,7 +119,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     // before anything is written.
     let mut sources = Vec::with_capacity(cfg.inputs.len());
     for path in &cfg.inputs {
-        sources.push(Source::open(path, &cfg.overrides, cfg.keep_columns)?);
+        sources.push(Source::open(path, cfg.input_format, &cfg.overrides, cfg.keep_columns)?);
     }
     // Pass-through columns: the first input's unrecognised headers.
     let kept: Vec<String> = if cfg.keep_columns {

@@ -14,6 +14,12 @@ pub trait RawRow<'a>: Copy {
     /// Field `i` as text, if the row has it: `Err` with its bytes when they
     /// are not UTF-8.
     fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>>;
+
+    /// What makes the whole record unusable, when its reader found that
+    /// (an XML item repeated or too long): the row is an `E_RECORD` error.
+    fn problem(self) -> Option<&'a str> {
+        None
+    }
 }
 
 /// Bytes as text, or themselves when they are not UTF-8.
@@ -42,6 +48,8 @@ pub struct CsvRow<'a> {
     pub start: usize,
     /// The end of each of its fields in `data`.
     pub ends: &'a [u32],
+    /// What makes the record unusable as a whole, if anything.
+    pub problem: Option<&'a str>,
 }
 
 impl<'a> CsvRow<'a> {
@@ -60,6 +68,10 @@ impl<'a> CsvRow<'a> {
 impl<'a> RawRow<'a> for CsvRow<'a> {
     fn width(self) -> usize {
         self.ends.len()
+    }
+
+    fn problem(self) -> Option<&'a str> {
+        self.problem
     }
 
     fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {

@@ -11,6 +11,7 @@ use crate::error::RunError;
 use crate::input::InputFormat;
 use crate::parquet_source::ParquetSource;
 use crate::summary::InputSummary;
+use crate::xml_source::XmlSource;
 
 /// One input file being read.
 pub enum Source {
@@ -18,14 +19,23 @@ pub enum Source {
     Csv(Box<CsvSource>),
     /// Parquet.
     Parquet(Box<ParquetSource>),
+    /// NAACCR XML or XML.gz.
+    Xml(Box<XmlSource>),
 }
 
 impl Source {
-    /// Opens an input by its extension and resolves its header.
-    pub fn open(path: &str, overrides: &ColumnOverrides, keep_unused: bool) -> Result<Source, RunError> {
-        Ok(match InputFormat::of(path) {
+    /// Opens an input in the format given, or by its extension, and
+    /// resolves its columns.
+    pub fn open(
+        path: &str,
+        format: Option<InputFormat>,
+        overrides: &ColumnOverrides,
+        keep_unused: bool,
+    ) -> Result<Source, RunError> {
+        Ok(match format.unwrap_or_else(|| InputFormat::of(path)) {
             InputFormat::Parquet => Source::Parquet(Box::new(ParquetSource::open(path, overrides, keep_unused)?)),
-            InputFormat::Csv | InputFormat::CsvGz => Source::Csv(Box::new(CsvSource::open(path, overrides)?)),
+            InputFormat::Csv => Source::Csv(Box::new(CsvSource::open(path, overrides)?)),
+            InputFormat::Xml => Source::Xml(Box::new(XmlSource::open(path)?)),
         })
     }
 
@@ -34,6 +44,7 @@ impl Source {
         match self {
             Source::Csv(s) => &s.columns,
             Source::Parquet(s) => &s.columns,
+            Source::Xml(s) => &s.columns,
         }
     }
 
@@ -42,6 +53,7 @@ impl Source {
         match self {
             Source::Csv(s) => s.read_batch(batch, max),
             Source::Parquet(s) => s.read_batch(batch, max),
+            Source::Xml(s) => s.read_batch(batch, max),
         }
     }
 
@@ -50,6 +62,7 @@ impl Source {
         match self {
             Source::Csv(s) => s.tally.bytes_handle(),
             Source::Parquet(s) => s.progress(),
+            Source::Xml(s) => s.tally.bytes_handle(),
         }
     }
 
@@ -61,12 +74,21 @@ impl Source {
                 rows: s.rows(),
                 bytes: Some(s.tally.bytes()),
                 sha256: s.tally.sha256_hex(),
+                xml: None,
             },
             Source::Parquet(s) => InputSummary {
                 path: s.path().to_string(),
                 rows: s.rows(),
                 bytes: std::fs::metadata(s.path()).ok().map(|m| m.len()),
                 sha256: s.sha256_hex()?,
+                xml: None,
+            },
+            Source::Xml(s) => InputSummary {
+                path: s.path().to_string(),
+                rows: s.rows(),
+                bytes: Some(s.tally.bytes()),
+                sha256: s.tally.sha256_hex(),
+                xml: Some(s.info.clone()),
             },
         })
     }

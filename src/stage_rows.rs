@@ -113,6 +113,12 @@ pub fn stage_rows<'a, R: RawRow<'a>>(
     let mut staged: Outcome<'_> = Outcome::blank(Status::Error);
     for (i, raw) in rows.enumerate() {
         let row = first_row + i as u64;
+        if let Some(problem) = raw.problem() {
+            let mut m = Messages::default();
+            m.push(Message::new(Code::ERecord, "record").plain(problem));
+            w.emit(row, raw, false, &Outcome::unreadable(m));
+            continue;
+        }
         if raw.width() != ctx.columns.width {
             let shape = format!("has {} fields, the header has {}", raw.width(), ctx.columns.width);
             let mut m = Messages::default();

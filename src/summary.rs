@@ -10,6 +10,8 @@ use netstage_rules::table::fast_hash::FastMap;
 use netstage_rules::{Basis, Code, CodeSet, Field, Outcome, Schema, SiteGroup, StageCode, Status};
 use serde_json::{Value, json};
 
+use crate::xml_source::XmlInfo;
+
 /// How many error rows are remembered for the `--strict` report.
 pub const FIRST_ERRORS_KEPT: usize = 10;
 
@@ -455,6 +457,25 @@ pub struct InputSummary {
     pub bytes: Option<u64>,
     /// Hex sha256 of the raw bytes read.
     pub sha256: String,
+    /// A NAACCR XML input's root attributes (`None` for CSV and Parquet).
+    pub xml: Option<XmlInfo>,
+}
+
+impl InputSummary {
+    /// The input's object in `summary.json`: an XML input adds `naaccr_xml`.
+    fn to_json(&self) -> Value {
+        let mut v = json!({"path": self.path, "rows": self.rows, "bytes": self.bytes, "sha256": self.sha256});
+        if let Some(x) = &self.xml {
+            v["naaccr_xml"] = json!({
+                "base_dictionary_uri": x.base_dictionary_uri,
+                "naaccr_version": x.naaccr_version(),
+                "record_type": x.record_type,
+                "specification_version": x.specification_version,
+                "tumors": self.rows,
+            });
+        }
+        v
+    }
 }
 
 /// Stage displays in table order; rows without a stage use their status.
@@ -508,7 +529,7 @@ pub fn summary_json(
     };
     json!({
         "tool": concat!("netstage ", env!("CARGO_PKG_VERSION")),
-        "inputs": inputs.iter().map(|i| json!({"path": i.path, "rows": i.rows, "bytes": i.bytes, "sha256": i.sha256})).collect::<Vec<_>>(),
+        "inputs": inputs.iter().map(InputSummary::to_json).collect::<Vec<_>>(),
         "rows": {
             "read": counts.rows,
             "written": rows_written,

@@ -74,6 +74,7 @@ fn run(input: &Path, out: &Path, threads: usize) {
         threads,
         overrides: ColumnOverrides::default(),
         keep_columns: true,
+        input_format: None,
     };
     netstage::run(&cfg, &Arc::new(AtomicUsize::new(0)), &|_, _| {}).expect("run succeeds");
 }

@@ -14,3 +14,4 @@ mod pipeline;
 mod privacy;
 mod properties;
 mod report;
+mod xml;

@@ -1,0 +1,804 @@
+//! The NAACCR XML reader (io-contract §16 and §20): a pull parser streams
+//! the document one `Patient` at a time; each `Tumor` becomes one record
+//! whose items are inherited from its `Patient` and the `NaaccrData` root.
+//!
+//! Records are handed on as fixed-width text records whose columns are the
+//! NAACCR ids netstage reads, so staging treats them like CSV rows. A DTD is
+//! never processed: a `DOCTYPE` is a run-level error.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read};
+
+use csv::ByteRecord;
+use quick_xml::NsReader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::name::{Namespace, ResolveResult};
+
+use crate::batch::Batch;
+use crate::columns::{ColumnMap, ColumnOverrides};
+use crate::error::{RunError, read_error};
+use crate::input::{ReadTally, TextInput, open_text};
+
+/// The NAACCR XML namespace.
+const NAACCR_NS: &[u8] = b"http://naaccr.org/naaccrxml";
+
+/// Longest value of a read item, in characters after decoding (§20 item 4).
+const MAX_ITEM_CHARS: usize = 1000;
+
+/// The items netstage reads, by NAACCR id and item number (io-contract §2
+/// and §14.1). Their order is the column order of the records handed on.
+const ITEMS: &[(&str, u16)] = &[
+    ("patientIdNumber", 20),
+    ("tumorRecordNumber", 60),
+    ("sequenceNumberCentral", 380),
+    ("primarySite", 400),
+    ("histologicTypeIcdO3", 522),
+    ("behaviorCodeIcdO3", 523),
+    ("dateOfDiagnosis", 390),
+    ("gradePathological", 3844),
+    ("gradeClinical", 3843),
+    ("ajccTnmClinT", 1001),
+    ("ajccTnmClinN", 1002),
+    ("ajccTnmClinM", 1003),
+    ("ajccTnmPathT", 1011),
+    ("ajccTnmPathN", 1012),
+    ("ajccTnmPathM", 1013),
+    ("ajccTnmPathTSuffix", 1032),
+    ("ajccTnmClinTSuffix", 1031),
+    ("ajccTnmPathStageGroup", 1014),
+    ("ajccTnmClinStageGroup", 1004),
+    ("derivedEod2018StageGroup", 818),
+    ("tumorSizeSummary", 756),
+    ("regionalNodesPositive", 820),
+    ("eodPrimaryTumor", 772),
+    ("eodRegionalNodes", 774),
+    ("eodMets", 776),
+    ("schemaDiscriminator1", 3926),
+];
+
+/// The column of a read item named by `naaccrId` (exact, case-sensitive)
+/// or, when that attribute is absent, by `naaccrNum`.
+fn item_column(id: Option<&[u8]>, num: Option<&[u8]>) -> Option<usize> {
+    match (id, num) {
+        (Some(id), _) => ITEMS.iter().position(|(name, _)| name.as_bytes() == id),
+        (None, Some(num)) => {
+            let n: u16 = std::str::from_utf8(num).ok()?.trim().parse().ok()?;
+            ITEMS.iter().position(|(_, item)| *item == n)
+        }
+        (None, None) => None,
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The header attributes of `NaaccrData` reported in `summary.json`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct XmlInfo {
+    /// `baseDictionaryUri` (names the NAACCR version).
+    pub base_dictionary_uri: Option<String>,
+    /// `recordType`.
+    pub record_type: Option<String>,
+    /// `specificationVersion`.
+    pub specification_version: Option<String>,
+}
+
+impl XmlInfo {
+    /// The NAACCR version named by `baseDictionaryUri`: the digits of its
+    /// `naaccr-dictionary-NNN.xml` file name (`230` for version 23).
+    pub fn naaccr_version(&self) -> Option<String> {
+        let uri = self.base_dictionary_uri.as_deref()?;
+        let file = uri.rsplit('/').next()?;
+        let digits = file.strip_prefix("naaccr-dictionary-")?.strip_suffix(".xml")?;
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.to_string())
+    }
+}
+
+/// The read items of one element (root, patient or tumor) and the first
+/// problem that makes every tumor it reaches an error row.
+#[derive(Default)]
+struct Items {
+    values: Vec<Vec<u8>>,
+    seen: Vec<bool>,
+    problem: Option<String>,
+}
+
+impl Items {
+    fn reset(&mut self) {
+        self.values.resize_with(ITEMS.len(), Vec::new);
+        self.seen.resize(ITEMS.len(), false);
+        self.values.iter_mut().for_each(Vec::clear);
+        self.seen.iter_mut().for_each(|s| *s = false);
+        self.problem = None;
+    }
+
+    fn fail(&mut self, what: String) {
+        self.problem.get_or_insert(what);
+    }
+}
+
+/// Where the parser is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Root,
+    Patient,
+    Tumor,
+    /// Inside a read item: its column and the element that holds it.
+    Item(usize, Level),
+}
+
+/// The element a read item belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Root,
+    Patient,
+    Tumor,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Root => "NaaccrData",
+            Level::Patient => "Patient",
+            Level::Tumor => "Tumor",
+        }
+    }
+}
+
+/// The character that stands for bytes that are not UTF-8 in the stream
+/// the parser sees (which must be UTF-8); an item holding it is given to
+/// staging as bytes that are not UTF-8, as a CSV field would be.
+const NOT_UTF8: &str = "\u{FFFD}";
+
+/// Passes a byte stream on as UTF-8: every sequence that is not UTF-8
+/// becomes [`NOT_UTF8`]; a character split across reads is kept whole.
+struct Utf8Repair<R> {
+    inner: R,
+    raw: Vec<u8>,
+    /// Start of the bytes of `raw` not yet passed on.
+    pos: usize,
+    /// Repaired text waiting to be passed on.
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Utf8Repair<R> {
+    fn new(inner: R) -> Self {
+        Utf8Repair {
+            inner,
+            raw: Vec::with_capacity(64 * 1024),
+            pos: 0,
+            out: Vec::with_capacity(64 * 1024),
+            out_pos: 0,
+            eof: false,
+        }
+    }
+
+    /// Refills `out` from the next raw bytes; false at the end.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        self.out.clear();
+        self.out_pos = 0;
+        while self.out.is_empty() {
+            // Keep an incomplete character's bytes, read more after them.
+            self.raw.drain(..self.pos);
+            self.pos = 0;
+            if !self.eof {
+                let have = self.raw.len();
+                self.raw.resize(have + 64 * 1024, 0);
+                let n = self.inner.read(&mut self.raw[have..])?;
+                self.raw.truncate(have + n);
+                self.eof = n == 0;
+            }
+            if self.raw.is_empty() {
+                return Ok(false);
+            }
+            let mut rest = &self.raw[..];
+            loop {
+                match std::str::from_utf8(rest) {
+                    Ok(text) => {
+                        self.out.extend_from_slice(text.as_bytes());
+                        rest = &[];
+                        break;
+                    }
+                    Err(e) => {
+                        let (valid, after) = rest.split_at(e.valid_up_to());
+                        self.out.extend_from_slice(valid);
+                        match e.error_len() {
+                            Some(bad) => {
+                                self.out.extend_from_slice(NOT_UTF8.as_bytes());
+                                rest = &after[bad..];
+                            }
+                            // An incomplete character at the end: wait for
+                            // more bytes, unless there are none.
+                            None if self.eof => {
+                                self.out.extend_from_slice(NOT_UTF8.as_bytes());
+                                rest = &[];
+                                break;
+                            }
+                            None => {
+                                rest = after;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            self.pos = self.raw.len() - rest.len();
+            if self.eof && self.out.is_empty() && rest.is_empty() {
+                self.raw.clear();
+                self.pos = 0;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl<R: Read> Read for Utf8Repair<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.out_pos == self.out.len() && !self.refill()? {
+            return Ok(0);
+        }
+        let n = (self.out.len() - self.out_pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
+}
+
+/// Counts lines in the bytes the parser consumes, so an error position (a
+/// byte offset) can be given as line and column.
+struct LineCounter<R> {
+    inner: R,
+    consumed: u64,
+    /// Newlines consumed before the current event.
+    lines_before: u64,
+    /// Offset just after the last newline before the current event.
+    line_start_before: u64,
+    /// Offsets of the newlines consumed since the current event began.
+    newlines: Vec<u64>,
+}
+
+impl<R: BufRead> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            consumed: 0,
+            lines_before: 0,
+            line_start_before: 0,
+            newlines: Vec::new(),
+        }
+    }
+
+    /// Marks the start of an event.
+    fn mark(&mut self) {
+        if let Some(&last) = self.newlines.last() {
+            self.lines_before += self.newlines.len() as u64;
+            self.line_start_before = last + 1;
+            self.newlines.clear();
+        }
+    }
+
+    /// 1-based line and column (in bytes) of a byte offset within the
+    /// current event.
+    fn line_column(&self, offset: u64) -> (u64, u64) {
+        let within = self.newlines.iter().take_while(|&&nl| nl < offset).count();
+        let line_start = if within > 0 {
+            self.newlines[within - 1] + 1
+        } else {
+            self.line_start_before
+        };
+        (
+            self.lines_before + within as u64 + 1,
+            offset.saturating_sub(line_start) + 1,
+        )
+    }
+}
+
+impl<R: BufRead> Read for LineCounter<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            out[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineCounter<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let start = self.consumed;
+            for (i, _) in buf[..amt.min(buf.len())]
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+            {
+                self.newlines.push(start + i as u64);
+            }
+        }
+        self.consumed += amt as u64;
+        self.inner.consume(amt);
+    }
+}
+
+/// The byte stream the parser reads: repaired to UTF-8, lines counted.
+type XmlStream = LineCounter<BufReader<Utf8Repair<Box<dyn Read + Send>>>>;
+
+/// A NAACCR XML input being read.
+pub struct XmlSource {
+    path: String,
+    reader: NsReader<XmlStream>,
+    buf: Vec<u8>,
+    /// Resolved columns (the read items).
+    pub columns: ColumnMap,
+    /// Hash and byte count of the raw input.
+    pub tally: ReadTally,
+    /// The root's attributes, once read.
+    pub info: XmlInfo,
+    rows: u64,
+    /// Elements open, innermost last (only those netstage reads).
+    places: Vec<Place>,
+    /// Depth of an element being skipped with its subtree (0: none).
+    skipping: usize,
+    root: Items,
+    patient: Items,
+    /// The tumors of the open patient (items of each), reused.
+    tumors: Vec<Items>,
+    tumor_count: usize,
+    /// Text of the open read item.
+    item: Vec<u8>,
+    item_chars: usize,
+    /// Records of closed patients not yet handed on: fields and problem.
+    ready: VecDeque<(ByteRecord, Option<String>)>,
+    root_seen: bool,
+    finished: bool,
+}
+
+impl XmlSource {
+    /// Opens the input. Nothing is read until the first batch.
+    pub fn open(path: &str) -> Result<XmlSource, RunError> {
+        let TextInput { stream, tally, .. } = open_text(path)?;
+        let counter = LineCounter::new(BufReader::with_capacity(64 * 1024, Utf8Repair::new(stream)));
+        let mut reader = NsReader::from_reader(counter);
+        let config = reader.config_mut();
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        let headers: Vec<String> = ITEMS.iter().map(|(id, _)| id.to_string()).collect();
+        let columns = ColumnMap::resolve(path, &headers, &ColumnOverrides::default())?;
+        Ok(XmlSource {
+            path: path.to_string(),
+            reader,
+            buf: Vec::with_capacity(4096),
+            columns,
+            tally,
+            info: XmlInfo::default(),
+            rows: 0,
+            places: Vec::new(),
+            skipping: 0,
+            root: Items::default(),
+            patient: Items::default(),
+            tumors: Vec::new(),
+            tumor_count: 0,
+            item: Vec::new(),
+            item_chars: 0,
+            ready: VecDeque::new(),
+            root_seen: false,
+            finished: false,
+        })
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Tumors read so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Fills `batch` with up to `max` tumor records; false at end of input.
+    pub fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
+        batch.clear();
+        batch.first_row = self.rows + 1;
+        while batch.len < max {
+            if let Some((record, problem)) = self.ready.pop_front() {
+                batch
+                    .push_record(&record)
+                    .map_err(|_| RunError::unusable(&self.path, "a tumor record is too large to read"))?;
+                if let Some(p) = problem {
+                    batch.set_record_problem(batch.len - 1, p);
+                }
+                self.rows += 1;
+                continue;
+            }
+            if self.finished {
+                break;
+            }
+            self.next_event()?;
+        }
+        batch.seal();
+        Ok(batch.len > 0)
+    }
+
+    /// A run-level error at the parser's error position.
+    fn syntax_error(&self, offset: u64, what: impl std::fmt::Display) -> RunError {
+        let (line, column) = self.reader.get_ref().line_column(offset);
+        RunError::InputSyntax {
+            path: self.path.clone(),
+            line,
+            column,
+            what: what.to_string(),
+        }
+    }
+
+    /// Reads and handles one event.
+    fn next_event(&mut self) -> Result<(), RunError> {
+        self.reader.get_mut().mark();
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let result = self.handle_next(&mut buf);
+        self.buf = buf;
+        result
+    }
+
+    fn handle_next(&mut self, buf: &mut Vec<u8>) -> Result<(), RunError> {
+        let start = self.reader.buffer_position();
+        let (ns, event) = match self.reader.read_resolved_event_into(buf) {
+            Ok(e) => e,
+            Err(quick_xml::Error::Io(io)) => {
+                return Err(read_error(&self.path, std::io::Error::new(io.kind(), io.to_string())));
+            }
+            Err(e) => {
+                let at = self.reader.error_position();
+                return Err(self.syntax_error(at, format!("not well-formed XML: {e}")));
+            }
+        };
+        let in_naaccr = match ns {
+            ResolveResult::Unbound => true,
+            ResolveResult::Bound(Namespace(uri)) => uri.as_bytes() == NAACCR_NS,
+            ResolveResult::Unknown(_) => false,
+        };
+        if self.skipping > 0 {
+            match event {
+                Event::Start(_) => self.skipping += 1,
+                Event::End(_) => self.skipping -= 1,
+                Event::Eof => return Err(self.truncated()),
+                _ => {}
+            }
+            return Ok(());
+        }
+        match event {
+            Event::Start(e) => self.open_element(&e, in_naaccr, false, start),
+            Event::Empty(e) => self.open_element(&e, in_naaccr, true, start),
+            Event::End(_) => self.close_element(),
+            Event::Text(t) => {
+                if let Some(Place::Item(..)) = self.places.last() {
+                    self.push_item_bytes(t.as_bytes());
+                } else if self.places.is_empty() && t.bytes().any(|b| !b.is_ascii_whitespace()) {
+                    let what = if self.root_seen {
+                        "text after the root element"
+                    } else {
+                        "text before the root element"
+                    };
+                    return Err(self.syntax_error(start, what));
+                }
+                Ok(())
+            }
+            Event::CData(t) => {
+                if let Some(Place::Item(..)) = self.places.last() {
+                    self.push_item_bytes(t.as_bytes());
+                }
+                Ok(())
+            }
+            Event::GeneralRef(r) => self.general_ref(&r, start),
+            Event::DocType(_) => {
+                Err(self.syntax_error(start, "a DOCTYPE is not accepted (netstage never processes a DTD)"))
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
+            Event::Eof => {
+                if !self.places.is_empty() {
+                    return Err(self.truncated());
+                }
+                if !self.root_seen {
+                    return Err(self.syntax_error(start, "no root element: not a NAACCR XML document"));
+                }
+                self.finished = true;
+                Ok(())
+            }
+        }
+    }
+
+    fn truncated(&self) -> RunError {
+        let at = self.reader.buffer_position();
+        self.syntax_error(at, "the document ends inside an element (truncated file)")
+    }
+
+    fn general_ref(&mut self, r: &BytesRef<'_>, at: u64) -> Result<(), RunError> {
+        let ch = if r.is_char_ref() {
+            match r.resolve_char_ref() {
+                Ok(Some(c)) => c,
+                _ => return Err(self.syntax_error(at, "an invalid character reference")),
+            }
+        } else {
+            match &**r {
+                "lt" => '<',
+                "gt" => '>',
+                "amp" => '&',
+                "apos" => '\'',
+                "quot" => '"',
+                _ => {
+                    return Err(self.syntax_error(
+                        at,
+                        "an entity reference other than the five XML ones (entities are never expanded)",
+                    ));
+                }
+            }
+        };
+        if let Some(Place::Item(..)) = self.places.last() {
+            let mut tmp = [0u8; 4];
+            self.push_item_bytes(ch.encode_utf8(&mut tmp).as_bytes());
+        }
+        Ok(())
+    }
+
+    /// Appends decoded text to the open item, keeping at most one character
+    /// over the limit (an over-long item is a problem, not a buffer).
+    fn push_item_bytes(&mut self, bytes: &[u8]) {
+        if self.item_chars > MAX_ITEM_CHARS {
+            return;
+        }
+        for &b in bytes {
+            // Count characters: every byte that does not continue one.
+            if b & 0xC0 != 0x80 {
+                self.item_chars += 1;
+                if self.item_chars > MAX_ITEM_CHARS {
+                    return;
+                }
+            }
+            self.item.push(b);
+        }
+    }
+
+    fn open_element(&mut self, e: &BytesStart<'_>, in_naaccr: bool, empty: bool, at: u64) -> Result<(), RunError> {
+        let local = e.local_name();
+        let name = local.as_ref();
+        let Some(&place) = self.places.last() else {
+            if self.root_seen {
+                return Err(self.syntax_error(at, "a second root element"));
+            }
+            if !in_naaccr || name != "NaaccrData" {
+                let why = if name == "NaaccrData" {
+                    "is in another namespace than NAACCR XML's (http://naaccr.org/naaccrxml, or none)"
+                } else {
+                    "is not NAACCR XML's <NaaccrData>"
+                };
+                return Err(self.syntax_error(at, format!("the root element <{}> {why}", e.name().as_ref())));
+            }
+            self.root_seen = true;
+            self.read_root_attributes(e);
+            self.root.reset();
+            if !empty {
+                self.places.push(Place::Root);
+            }
+            return Ok(());
+        };
+        let next = match (place, in_naaccr, name) {
+            (_, false, _) => None,
+            (Place::Root, true, "Patient") => {
+                self.patient.reset();
+                self.tumor_count = 0;
+                Some(Place::Patient)
+            }
+            (Place::Patient, true, "Tumor") => {
+                if self.tumors.len() == self.tumor_count {
+                    self.tumors.push(Items::default());
+                }
+                self.tumors[self.tumor_count].reset();
+                self.tumor_count += 1;
+                Some(Place::Tumor)
+            }
+            (Place::Root | Place::Patient | Place::Tumor, true, "Item") => {
+                let level = match place {
+                    Place::Root => Level::Root,
+                    Place::Patient => Level::Patient,
+                    _ => Level::Tumor,
+                };
+                let mut id = None;
+                let mut num = None;
+                for attr in e.attributes().flatten() {
+                    match attr.key.local_name().as_ref() {
+                        "naaccrId" => id = Some(attr.value.into_owned().into_bytes()),
+                        "naaccrNum" => num = Some(attr.value.into_owned().into_bytes()),
+                        _ => {}
+                    }
+                }
+                item_column(id.as_deref(), num.as_deref()).map(|col| {
+                    let items = self.items(level);
+                    if items.seen[col] {
+                        items.fail(format!(
+                            "item {} repeated in one {} element",
+                            ITEMS[col].0,
+                            level.name()
+                        ));
+                    }
+                    items.seen[col] = true;
+                    self.item.clear();
+                    self.item_chars = 0;
+                    Place::Item(col, level)
+                })
+            }
+            _ => None,
+        };
+        match (next, empty) {
+            (Some(p), false) => self.places.push(p),
+            (Some(p), true) => {
+                // An empty element opens and closes at once.
+                self.places.push(p);
+                self.close_element()?;
+            }
+            (None, false) => self.skipping = 1,
+            (None, true) => {}
+        }
+        Ok(())
+    }
+
+    fn read_root_attributes(&mut self, e: &BytesStart<'_>) {
+        for attr in e.attributes().flatten() {
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(|v| v.into_owned())
+                .ok();
+            match attr.key.local_name().as_ref() {
+                "baseDictionaryUri" => self.info.base_dictionary_uri = value,
+                "recordType" => self.info.record_type = value,
+                "specificationVersion" => self.info.specification_version = value,
+                _ => {}
+            }
+        }
+    }
+
+    fn items(&mut self, level: Level) -> &mut Items {
+        match level {
+            Level::Root => &mut self.root,
+            Level::Patient => &mut self.patient,
+            Level::Tumor => &mut self.tumors[self.tumor_count - 1],
+        }
+    }
+
+    fn close_element(&mut self) -> Result<(), RunError> {
+        match self.places.pop() {
+            Some(Place::Item(col, level)) => {
+                let over = self.item_chars > MAX_ITEM_CHARS;
+                let value = std::mem::take(&mut self.item);
+                let items = self.items(level);
+                if over {
+                    items.fail(format!(
+                        "item {} is longer than {MAX_ITEM_CHARS} characters",
+                        ITEMS[col].0
+                    ));
+                }
+                let trimmed = value.trim_ascii();
+                let slot = &mut items.values[col];
+                slot.clear();
+                slot.extend_from_slice(trimmed);
+                if contains(slot, NOT_UTF8.as_bytes()) {
+                    // Give staging bytes that are not UTF-8, as CSV would.
+                    slot.clear();
+                    slot.push(0xFF);
+                }
+                self.item = value;
+            }
+            Some(Place::Patient) => self.close_patient(),
+            Some(Place::Root) => self.finished_root(),
+            Some(Place::Tumor) | None => {}
+        }
+        Ok(())
+    }
+
+    fn finished_root(&mut self) {
+        // The root closed: the document's end is next (checked at Eof).
+    }
+
+    /// Builds the records of the patient's tumors, inheriting blank items.
+    fn close_patient(&mut self) {
+        for t in 0..self.tumor_count {
+            let tumor = &self.tumors[t];
+            let mut record = ByteRecord::new();
+            for col in 0..ITEMS.len() {
+                let value = [&tumor.values[col], &self.patient.values[col], &self.root.values[col]]
+                    .into_iter()
+                    .find(|v| !v.is_empty())
+                    .map_or(&[][..], |v| &v[..]);
+                record.push_field(value);
+            }
+            let problem = tumor
+                .problem
+                .clone()
+                .or_else(|| self.patient.problem.clone())
+                .or_else(|| self.root.problem.clone());
+            self.ready.push_back((record, problem));
+        }
+        self.tumor_count = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `chunks` through `Utf8Repair`, one inner read per chunk.
+    fn repaired(chunks: &[&[u8]]) -> Vec<u8> {
+        struct Chunks(Vec<Vec<u8>>);
+        impl Read for Chunks {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Ok(0);
+                }
+                let c = self.0.remove(0);
+                buf[..c.len()].copy_from_slice(&c);
+                Ok(c.len())
+            }
+        }
+        let mut out = Vec::new();
+        Utf8Repair::new(Chunks(chunks.iter().map(|c| c.to_vec()).collect()))
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn utf8_repair_keeps_split_characters_and_marks_bad_bytes() {
+        // "é" (C3 A9) split across two reads stays whole.
+        assert_eq!(repaired(&[b"a\xc3", b"\xa9b"]), "aéb".as_bytes());
+        // A Latin-1 byte, and an incomplete character at the very end.
+        assert_eq!(repaired(&[b"M\xfcller", b" \xe2\x82"]), "M\u{FFFD}ller \u{FFFD}".as_bytes());
+        assert_eq!(repaired(&[]), b"");
+    }
+
+    #[test]
+    fn line_and_column_of_an_offset() {
+        let mut lc = LineCounter::new(&b"ab\ncd\nef"[..]);
+        lc.mark();
+        lc.consume(4); // "ab\nc"
+        assert_eq!(lc.line_column(0), (1, 1));
+        assert_eq!(lc.line_column(3), (2, 1));
+        lc.mark();
+        lc.consume(4); // "d\nef"
+        assert_eq!(lc.line_column(4), (2, 2));
+        assert_eq!(lc.line_column(7), (3, 2));
+    }
+
+    #[test]
+    fn naaccr_version_from_the_dictionary_uri() {
+        let info = |uri: &str| XmlInfo {
+            base_dictionary_uri: Some(uri.to_string()),
+            ..XmlInfo::default()
+        };
+        assert_eq!(
+            info("http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml").naaccr_version(),
+            Some("250".to_string())
+        );
+        assert_eq!(info("http://example.org/my-dictionary.xml").naaccr_version(), None);
+        assert_eq!(XmlInfo::default().naaccr_version(), None);
+    }
+
+    #[test]
+    fn items_by_id_exactly_or_by_number_when_the_id_is_absent() {
+        assert_eq!(item_column(Some(b"primarySite"), None), Some(3));
+        assert_eq!(item_column(Some(b"primarysite"), None), None);
+        assert_eq!(item_column(Some(b"grade"), Some(b"400")), None);
+        assert_eq!(item_column(None, Some(b"400")), Some(3));
+        assert_eq!(item_column(None, Some(b"440")), None);
+    }
+}
