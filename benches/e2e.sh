@@ -9,7 +9,11 @@
 # /usr/bin/time, the plain csv-crate read+write pass (the floor no staging tool
 # can beat) and netstage CSV->CSV, Parquet->Parquet and CSV->Parquet, taking
 # turns; then the same file with EOD columns (--big --eod: 36 columns, EOD
-# codes on the 2018+ rows) through its own floor and netstage CSV->CSV.
+# codes on the 2018+ rows) through its own floor and netstage CSV->CSV; then
+# that EOD file written as NAACCR XML (scripts/csv_to_naaccr_xml.py
+# --canonical: one Patient per Tumor, every non-blank cell an Item) through
+# the XML floor (examples/xml_floor: a bare quick-xml pass, events only) and
+# netstage XML->CSV.
 # Prints a Markdown table: median wall time, rows/s, peak RSS (of the timed
 # process, /usr/bin/time). Release build.
 set -euo pipefail
@@ -24,17 +28,21 @@ if [[ ! -x /usr/bin/time ]]; then
     echo "needs /usr/bin/time (Debian package: time)" >&2
     exit 1
 fi
-cargo build --release --quiet --bin netstage --example csv_floor --example csv_to_parquet
+cargo build --release --quiet --bin netstage --example csv_floor --example csv_to_parquet --example xml_floor
 BIN=target/release
 mkdir -p "$WORK"
 CSV="$WORK/registry-$ROWS.csv"
 PARQUET="$WORK/registry-$ROWS.parquet"
 EOD_CSV="$WORK/registry-eod-$ROWS.csv"
+EOD_XML="$WORK/registry-eod-$ROWS.xml"
 if [[ ! -s $CSV ]]; then
     python3 scripts/gen_sample_data.py --big "$ROWS" --out "$CSV"
 fi
 if [[ ! -s $EOD_CSV ]]; then
     python3 scripts/gen_sample_data.py --big "$ROWS" --eod --out "$EOD_CSV"
+fi
+if [[ ! -s $EOD_XML ]]; then
+    python3 scripts/csv_to_naaccr_xml.py --canonical "$EOD_CSV" "$EOD_XML"
 fi
 if [[ ! -s $PARQUET ]]; then
     "$BIN/examples/csv_to_parquet" "$CSV" "$PARQUET" --int age_at_dx,survival_months
@@ -45,8 +53,9 @@ if [[ -n $THREADS ]]; then threads_flag=(--threads "$THREADS"); fi
 # The runs go round-robin (floor, CSV->CSV, Parquet->Parquet, CSV->Parquet,
 # then again), so a slow spell of a shared machine hits every kind alike.
 NAMES=("csv crate read+write (floor)" "netstage CSV->CSV" "netstage Parquet->Parquet" "netstage CSV->Parquet"
-       "EOD file: csv crate read+write (floor)" "EOD file: netstage CSV->CSV")
-KINDS=(0 1 2 3 4 5)
+       "EOD file: csv crate read+write (floor)" "EOD file: netstage CSV->CSV"
+       "EOD file as XML: quick-xml pass (floor)" "EOD file as XML: netstage XML->CSV")
+KINDS=(${KINDS:-0 1 2 3 4 5 6 7})
 # command_for KIND -> CMD (the command line of run kind KIND, 0-3)
 command_for() {
     case $1 in
@@ -56,8 +65,10 @@ command_for() {
         3) CMD=("$BIN/netstage" stage "$CSV" -o "$WORK/out-csv-pq" --quiet --output-format parquet) ;;
         4) CMD=("$BIN/examples/csv_floor" "$EOD_CSV" "$WORK/floor.csv") ;;
         5) CMD=("$BIN/netstage" stage "$EOD_CSV" -o "$WORK/out-eod" --quiet) ;;
+        6) CMD=("$BIN/examples/xml_floor" "$EOD_XML") ;;
+        7) CMD=("$BIN/netstage" stage "$EOD_XML" -o "$WORK/out-xml" --quiet) ;;
     esac
-    if ((${1} > 0 && ${1} != 4)); then CMD+=("${threads_flag[@]}"); fi
+    if ((${1} > 0 && ${1} != 4 && ${1} != 6)); then CMD+=("${threads_flag[@]}"); fi
 }
 declare -a WALLS RSS
 for _ in $(seq "$RUNS"); do
@@ -75,7 +86,7 @@ for _ in $(seq "$RUNS"); do
 done
 
 echo "rows: $ROWS   runs: $RUNS   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "CSV $(du -h "$CSV" | cut -f1), Parquet $(du -h "$PARQUET" | cut -f1), EOD CSV $(du -h "$EOD_CSV" | cut -f1)"
+echo "CSV $(du -h "$CSV" | cut -f1), Parquet $(du -h "$PARQUET" | cut -f1), EOD CSV $(du -h "$EOD_CSV" | cut -f1), EOD XML $(du -h "$EOD_XML" | cut -f1)"
 echo
 echo "| run | seconds (median) | rows/s | peak RSS MB | all runs (s) |"
 echo "|---|---|---|---|---|"

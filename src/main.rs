@@ -22,7 +22,8 @@ Exit status:
   0   the run finished (rows with status `error` included)
   64  bad flags
   65  input unusable (format, required columns missing, ambiguous columns,
-      truncated gzip), or --strict and a row is an error, or more than
+      truncated gzip; XML that is not well-formed NAACCR XML, reported as
+      FILE:LINE:COLUMN), or --strict and a row is an error, or more than
       --max-errors error rows
   66  an input file does not exist or cannot be opened
   70  internal error
@@ -46,13 +47,21 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Stage every record of one or more CSV / CSV.gz files (`-` = stdin).
+    /// Stage every record of one or more CSV, Parquet or NAACCR XML files (`-` = stdin).
     #[command(after_long_help = EXIT_CODES)]
     Stage(StageArgs),
     /// Stage one record given as flags and explain every step.
     Explain(Box<ExplainArgs>),
     /// List the supported chapters (schemas).
     Schemas,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of netstage: `netstage man > netstage.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -381,6 +390,27 @@ fn run_command(command: Command) -> ExitCode {
         }
         Command::Schemas => {
             print_stdout(&netstage::schemas::schemas_table());
+            ExitCode::SUCCESS
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "netstage",
+                &mut out,
+            );
+            let _ = std::io::stdout().lock().write_all(&out);
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+            if let Err(e) = page.render(&mut out) {
+                eprintln!("netstage: man page: {e}");
+                return ExitCode::from(EXIT_SOFTWARE);
+            }
+            let _ = std::io::stdout().lock().write_all(&out);
             ExitCode::SUCCESS
         }
     }

@@ -7,7 +7,7 @@
 //! never processed: a `DOCTYPE` is a run-level error.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 
 use csv::ByteRecord;
 use quick_xml::NsReader;
@@ -60,7 +60,11 @@ const ITEMS: &[(&str, u16)] = &[
 /// or, when that attribute is absent, by `naaccrNum`.
 fn item_column(id: Option<&[u8]>, num: Option<&[u8]>) -> Option<usize> {
     match (id, num) {
-        (Some(id), _) => ITEMS.iter().position(|(name, _)| name.as_bytes() == id),
+        // Most items of an abstract are not read: rule them out by length
+        // and first letter before comparing names.
+        (Some(id), _) => ITEMS.iter().position(|(name, _)| {
+            name.len() == id.len() && name.as_bytes().first() == id.first() && name.as_bytes() == id
+        }),
         (None, Some(num)) => {
             let n: u16 = std::str::from_utf8(num).ok()?.trim().parse().ok()?;
             ITEMS.iter().position(|(_, item)| *item == n)
@@ -151,100 +155,129 @@ impl Level {
 /// staging as bytes that are not UTF-8, as a CSV field would be.
 const NOT_UTF8: &str = "\u{FFFD}";
 
-/// Passes a byte stream on as UTF-8: every sequence that is not UTF-8
-/// becomes [`NOT_UTF8`]; a character split across reads is kept whole.
+/// Passes a byte stream on as UTF-8, as a `BufRead` over its own buffer
+/// (no copy when the bytes are UTF-8, the usual case): every sequence that
+/// is not UTF-8 becomes [`NOT_UTF8`]; a character split across reads is
+/// kept whole.
 struct Utf8Repair<R> {
     inner: R,
-    raw: Vec<u8>,
-    /// Start of the bytes of `raw` not yet passed on.
+    /// Checked text: `[pos, end)` is not consumed yet.
+    buf: Vec<u8>,
     pos: usize,
-    /// Repaired text waiting to be passed on.
-    out: Vec<u8>,
-    out_pos: usize,
+    end: usize,
+    /// Bytes of an incomplete character at the end of the last read.
+    carry: Vec<u8>,
+    /// Scratch for repairing a chunk that is not UTF-8.
+    fixed: Vec<u8>,
     eof: bool,
 }
+
+/// Bytes read from the inner stream at a time.
+const REPAIR_CHUNK: usize = 256 * 1024;
 
 impl<R: Read> Utf8Repair<R> {
     fn new(inner: R) -> Self {
         Utf8Repair {
             inner,
-            raw: Vec::with_capacity(64 * 1024),
+            buf: Vec::with_capacity(REPAIR_CHUNK + 4),
             pos: 0,
-            out: Vec::with_capacity(64 * 1024),
-            out_pos: 0,
+            end: 0,
+            carry: Vec::new(),
+            fixed: Vec::new(),
             eof: false,
         }
     }
 
-    /// Refills `out` from the next raw bytes; false at the end.
-    fn refill(&mut self) -> std::io::Result<bool> {
-        self.out.clear();
-        self.out_pos = 0;
-        while self.out.is_empty() {
-            // Keep an incomplete character's bytes, read more after them.
-            self.raw.drain(..self.pos);
-            self.pos = 0;
+    /// Reads the next chunk into `buf` as checked text; `end == 0` at the end.
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.pos = 0;
+        self.end = 0;
+        while self.end == 0 {
+            self.buf.clear();
+            self.buf.append(&mut self.carry);
             if !self.eof {
-                let have = self.raw.len();
-                self.raw.resize(have + 64 * 1024, 0);
-                let n = self.inner.read(&mut self.raw[have..])?;
-                self.raw.truncate(have + n);
+                let have = self.buf.len();
+                self.buf.resize(have + REPAIR_CHUNK, 0);
+                let n = self.inner.read(&mut self.buf[have..])?;
+                self.buf.truncate(have + n);
                 self.eof = n == 0;
             }
-            if self.raw.is_empty() {
-                return Ok(false);
+            if self.buf.is_empty() && self.eof {
+                return Ok(());
             }
-            let mut rest = &self.raw[..];
-            loop {
-                match std::str::from_utf8(rest) {
-                    Ok(text) => {
-                        self.out.extend_from_slice(text.as_bytes());
-                        rest = &[];
-                        break;
-                    }
-                    Err(e) => {
-                        let (valid, after) = rest.split_at(e.valid_up_to());
-                        self.out.extend_from_slice(valid);
-                        match e.error_len() {
-                            Some(bad) => {
-                                self.out.extend_from_slice(NOT_UTF8.as_bytes());
-                                rest = &after[bad..];
-                            }
-                            // An incomplete character at the end: wait for
-                            // more bytes, unless there are none.
-                            None if self.eof => {
-                                self.out.extend_from_slice(NOT_UTF8.as_bytes());
-                                rest = &[];
-                                break;
-                            }
-                            None => {
-                                rest = after;
-                                break;
-                            }
+            match std::str::from_utf8(&self.buf) {
+                Ok(_) => self.end = self.buf.len(),
+                // Only an incomplete character at the end: keep it for the
+                // next read.
+                Err(e) if e.error_len().is_none() && !self.eof => {
+                    self.carry.extend_from_slice(&self.buf[e.valid_up_to()..]);
+                    self.buf.truncate(e.valid_up_to());
+                    self.end = self.buf.len();
+                }
+                Err(_) => self.repair(),
+            }
+        }
+        Ok(())
+    }
+
+    /// Rewrites `buf` with every bad sequence replaced (the slow path).
+    fn repair(&mut self) {
+        self.fixed.clear();
+        let mut rest = &self.buf[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.fixed.extend_from_slice(text.as_bytes());
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    self.fixed.extend_from_slice(valid);
+                    match e.error_len() {
+                        Some(bad) => {
+                            self.fixed.extend_from_slice(NOT_UTF8.as_bytes());
+                            rest = &after[bad..];
+                        }
+                        None if self.eof => {
+                            self.fixed.extend_from_slice(NOT_UTF8.as_bytes());
+                            break;
+                        }
+                        None => {
+                            self.carry.extend_from_slice(after);
+                            break;
                         }
                     }
                 }
             }
-            self.pos = self.raw.len() - rest.len();
-            if self.eof && self.out.is_empty() && rest.is_empty() {
-                self.raw.clear();
-                self.pos = 0;
-                return Ok(false);
-            }
         }
-        Ok(true)
+        std::mem::swap(&mut self.buf, &mut self.fixed);
+        self.end = self.buf.len();
     }
 }
 
 impl<R: Read> Read for Utf8Repair<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.out_pos == self.out.len() && !self.refill()? {
-            return Ok(0);
-        }
-        let n = (self.out.len() - self.out_pos).min(buf.len());
-        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
-        self.out_pos += n;
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            out[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
         Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Utf8Repair<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos == self.end {
+            self.refill()?;
+        }
+        Ok(&self.buf[self.pos..self.end])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.end);
     }
 }
 
@@ -318,13 +351,9 @@ impl<R: BufRead> BufRead for LineCounter<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let start = self.consumed;
-            for (i, _) in buf[..amt.min(buf.len())]
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-            {
-                self.newlines.push(start + i as u64);
-            }
+            let consumed = &buf[..amt.min(buf.len())];
+            self.newlines
+                .extend(memchr::memchr_iter(b'\n', consumed).map(|i| start + i as u64));
         }
         self.consumed += amt as u64;
         self.inner.consume(amt);
@@ -332,7 +361,7 @@ impl<R: BufRead> BufRead for LineCounter<R> {
 }
 
 /// The byte stream the parser reads: repaired to UTF-8, lines counted.
-type XmlStream = LineCounter<BufReader<Utf8Repair<Box<dyn Read + Send>>>>;
+type XmlStream = LineCounter<Utf8Repair<Box<dyn Read + Send>>>;
 
 /// A NAACCR XML input being read.
 pub struct XmlSource {
@@ -360,6 +389,8 @@ pub struct XmlSource {
     item_chars: usize,
     /// Records of closed patients not yet handed on: fields and problem.
     ready: VecDeque<(ByteRecord, Option<String>)>,
+    /// Records handed on, kept for reuse.
+    spare: Vec<ByteRecord>,
     root_seen: bool,
     finished: bool,
 }
@@ -368,7 +399,13 @@ impl XmlSource {
     /// Opens the input. Nothing is read until the first batch.
     pub fn open(path: &str) -> Result<XmlSource, RunError> {
         let TextInput { stream, tally, .. } = open_text(path)?;
-        let counter = LineCounter::new(BufReader::with_capacity(64 * 1024, Utf8Repair::new(stream)));
+        XmlSource::from_stream(path, stream, tally)
+    }
+
+    /// Reads XML from a decompressed byte stream; `path` names it in
+    /// messages and `tally` counts its raw bytes.
+    pub fn from_stream(path: &str, stream: Box<dyn Read + Send>, tally: ReadTally) -> Result<XmlSource, RunError> {
+        let counter = LineCounter::new(Utf8Repair::new(stream));
         let mut reader = NsReader::from_reader(counter);
         let config = reader.config_mut();
         config.expand_empty_elements = false;
@@ -392,6 +429,7 @@ impl XmlSource {
             item: Vec::new(),
             item_chars: 0,
             ready: VecDeque::new(),
+            spare: Vec::new(),
             root_seen: false,
             finished: false,
         })
@@ -419,6 +457,7 @@ impl XmlSource {
                 if let Some(p) = problem {
                     batch.set_record_problem(batch.len - 1, p);
                 }
+                self.spare.push(record);
                 self.rows += 1;
                 continue;
             }
@@ -614,16 +653,20 @@ impl XmlSource {
                     Place::Patient => Level::Patient,
                     _ => Level::Tumor,
                 };
-                let mut id = None;
-                let mut num = None;
+                // naaccrId decides when present; naaccrNum only without it.
+                let (mut by_id, mut by_num, mut has_id) = (None, None, false);
                 for attr in e.attributes().flatten() {
                     match attr.key.local_name().as_ref() {
-                        "naaccrId" => id = Some(attr.value.into_owned().into_bytes()),
-                        "naaccrNum" => num = Some(attr.value.into_owned().into_bytes()),
+                        "naaccrId" => {
+                            has_id = true;
+                            by_id = item_column(Some(attr.value.as_bytes()), None);
+                        }
+                        "naaccrNum" => by_num = item_column(None, Some(attr.value.as_bytes())),
                         _ => {}
                     }
                 }
-                item_column(id.as_deref(), num.as_deref()).map(|col| {
+                let column = if has_id { by_id } else { by_num };
+                column.map(|col| {
                     let items = self.items(level);
                     if items.seen[col] {
                         items.fail(format!(
@@ -714,7 +757,8 @@ impl XmlSource {
     fn close_patient(&mut self) {
         for t in 0..self.tumor_count {
             let tumor = &self.tumors[t];
-            let mut record = ByteRecord::new();
+            let mut record = self.spare.pop().unwrap_or_default();
+            record.clear();
             for col in 0..ITEMS.len() {
                 let value = [&tumor.values[col], &self.patient.values[col], &self.root.values[col]]
                     .into_iter()
@@ -762,7 +806,10 @@ mod tests {
         // "é" (C3 A9) split across two reads stays whole.
         assert_eq!(repaired(&[b"a\xc3", b"\xa9b"]), "aéb".as_bytes());
         // A Latin-1 byte, and an incomplete character at the very end.
-        assert_eq!(repaired(&[b"M\xfcller", b" \xe2\x82"]), "M\u{FFFD}ller \u{FFFD}".as_bytes());
+        assert_eq!(
+            repaired(&[b"M\xfcller", b" \xe2\x82"]),
+            "M\u{FFFD}ller \u{FFFD}".as_bytes()
+        );
         assert_eq!(repaired(&[]), b"");
     }
 

@@ -12,6 +12,8 @@
 //!   (1 = 8th, 2 = 9th, else auto), bit 3 `strict_ajcc`.
 //! - [`check_csv_rows`]: the input is a CSV body under the fixed header
 //!   [`CSV_HEADER`], staged with `stage_rows` into CSV output.
+//! - [`check_xml`]: the input is a NAACCR XML document, read in small batches
+//!   by the XML reader and staged with `stage_rows`.
 
 use std::sync::OnceLock;
 
@@ -276,11 +278,61 @@ pub fn check_csv_rows(data: &[u8]) {
     );
 }
 
+/// The `xml` target: `data` is read as a NAACCR XML document in batches of
+/// 7 tumors. Checks: no panic; a run-level error is exit 65 and nothing
+/// else; every record has the reader's width and row numbers run on; each
+/// batch stages to exactly its number of rows; the row count is the sum.
+pub fn check_xml(data: &[u8]) {
+    use netstage::batch::Batch;
+    use netstage::input::ReadTally;
+    use netstage::raw_row::RawRow;
+    use netstage::xml_source::XmlSource;
+
+    let stream = Box::new(std::io::Cursor::new(data.to_vec()));
+    let mut src = XmlSource::from_stream("fuzz.xml", stream, ReadTally::default()).expect("opening bytes never fails");
+    let ctx = InputContext {
+        index: 0,
+        source: "fuzz.xml".to_string(),
+        columns: src.columns.clone(),
+        keep: Vec::new(),
+    };
+    let mut batch = Batch::default();
+    let mut total = 0u64;
+    loop {
+        match src.read_batch(&mut batch, 7) {
+            Ok(true) => {
+                assert_eq!(batch.first_row, total + 1, "row numbers run on");
+                let rows: Vec<_> = (0..batch.len).map(|r| batch.csv_row(r)).collect();
+                for r in &rows {
+                    assert_eq!(r.width(), ctx.columns.width, "record width");
+                }
+                let out = stage_rows(
+                    RuleSet::standard(),
+                    &Options::default(),
+                    &ctx,
+                    &Layout::default(),
+                    OutputFormat::Csv,
+                    batch.first_row,
+                    rows,
+                );
+                assert_eq!(out.rows_written, batch.len as u64, "rows_written != batch rows");
+                total += batch.len as u64;
+            }
+            Ok(false) => break,
+            Err(e) => {
+                assert_eq!(e.exit_code(), 65, "run-level XML error with another exit code: {e}");
+                return;
+            }
+        }
+    }
+    assert_eq!(src.rows(), total, "rows() != records handed on");
+}
+
 #[cfg(test)]
 mod replay {
     use std::path::{Path, PathBuf};
 
-    use super::{check_csv_rows, check_record};
+    use super::{check_csv_rows, check_record, check_xml};
 
     fn dir(kind: &str, target: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -340,6 +392,17 @@ mod replay {
         assert!(n > 0, "fuzz/corpus/csv_rows is empty");
     }
 
+    #[test]
+    fn xml_regressions() {
+        replay("regressions", "xml", check_xml);
+    }
+
+    #[test]
+    fn xml_corpus() {
+        let n = replay("corpus", "xml", check_xml);
+        assert!(n > 0, "fuzz/corpus/xml is empty");
+    }
+
     /// The checks themselves hold on hand-made inputs (an empty input, a
     /// staged pancreas NET, a CSV with a quoted id and a short row).
     #[test]
@@ -348,5 +411,8 @@ mod replay {
         check_record(b"\x00id\x1f\x1fC25.1\x1f8150/3\x1f\x1f2019\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f20\x1f\x1fconfined\x1f0\x1f\x1fnone");
         check_csv_rows(b"");
         check_csv_rows(b"\"a,\"\"b\",C250,8240,3,2021,,,,5,confined,0,none,,\nshort,row\n");
+        check_xml(b"");
+        check_xml(b"<NaaccrData><Patient><Tumor/><Tumor><Item naaccrId=\"primarySite\">C250</Item></Tumor></Patient></NaaccrData>");
+        check_xml(b"<NaaccrData><Patient>");
     }
 }

@@ -295,3 +295,25 @@ fn gzip_stdin_forced_format_and_mixed_runs() {
     assert!(column(&stages, "source")[0].ends_with("a.xml"));
     assert!(column(&stages, "source")[1].ends_with("b.csv"));
 }
+
+#[test]
+fn help_completions_and_man_page_name_every_input_format() {
+    let help = netstage(&["stage", "--help"], None);
+    help.expect_code(0);
+    for word in ["--input-format", "NAACCR XML", ".xml.gz", "Parquet", "FILE:LINE:COLUMN"] {
+        assert!(help.stdout().contains(word), "stage --help lacks {word}");
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let run = netstage(&["completions", shell], None);
+        run.expect_code(0);
+        assert!(
+            run.stdout().contains("input-format"),
+            "{shell} completion lacks --input-format"
+        );
+    }
+    let man = netstage(&["man"], None);
+    man.expect_code(0);
+    assert!(man.stdout().starts_with(".ie") || man.stdout().contains(".TH netstage 1"));
+    assert!(man.stdout().contains("stage"));
+    netstage(&["completions", "tcsh"], None).expect_code(64);
+}
