@@ -170,6 +170,8 @@ struct Utf8Repair<R> {
     /// Scratch for repairing a chunk that is not UTF-8.
     fixed: Vec<u8>,
     eof: bool,
+    /// Whether the first bytes (a possible BOM) have been seen.
+    started: bool,
 }
 
 /// Bytes read from the inner stream at a time.
@@ -185,6 +187,7 @@ impl<R: Read> Utf8Repair<R> {
             carry: Vec::new(),
             fixed: Vec::new(),
             eof: false,
+            started: false,
         }
     }
 
@@ -204,6 +207,22 @@ impl<R: Read> Utf8Repair<R> {
             }
             if self.buf.is_empty() && self.eof {
                 return Ok(());
+            }
+            if !self.started && !self.buf.is_empty() {
+                if self.buf.len() < 3 && !self.eof && b"\xEF\xBB\xBF".starts_with(&self.buf) {
+                    // Too few bytes to tell a BOM yet.
+                    self.carry.append(&mut self.buf);
+                    continue;
+                }
+                self.started = true;
+                // A BOM is dropped here, so the parser's positions count
+                // the bytes after it, as the line counter does.
+                if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                    self.buf.drain(..3);
+                    if self.buf.is_empty() {
+                        continue;
+                    }
+                }
             }
             match std::str::from_utf8(&self.buf) {
                 Ok(_) => self.end = self.buf.len(),
@@ -509,9 +528,17 @@ impl XmlSource {
             ResolveResult::Unknown(_) => false,
         };
         if self.skipping > 0 {
+            // A skipped subtree is still XML: its attributes, entities and
+            // any DOCTYPE are checked, its text is dropped.
             match event {
-                Event::Start(_) => self.skipping += 1,
+                Event::Start(e) => {
+                    self.check_attributes(&e, start)?;
+                    self.skipping += 1;
+                }
+                Event::Empty(e) => self.check_attributes(&e, start)?,
                 Event::End(_) => self.skipping -= 1,
+                Event::GeneralRef(r) => self.general_ref(&r, start)?,
+                Event::DocType(_) => return Err(self.doctype(start)),
                 Event::Eof => return Err(self.truncated()),
                 _ => {}
             }
@@ -537,13 +564,13 @@ impl XmlSource {
             Event::CData(t) => {
                 if let Some(Place::Item(..)) = self.places.last() {
                     self.push_item_bytes(t.as_bytes());
+                } else if self.places.is_empty() {
+                    return Err(self.syntax_error(start, "character data outside the root element"));
                 }
                 Ok(())
             }
             Event::GeneralRef(r) => self.general_ref(&r, start),
-            Event::DocType(_) => {
-                Err(self.syntax_error(start, "a DOCTYPE is not accepted (netstage never processes a DTD)"))
-            }
+            Event::DocType(_) => Err(self.doctype(start)),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
             Event::Eof => {
                 if !self.places.is_empty() {
@@ -556,6 +583,21 @@ impl XmlSource {
                 Ok(())
             }
         }
+    }
+
+    fn doctype(&self, at: u64) -> RunError {
+        self.syntax_error(at, "a DOCTYPE is not accepted (netstage never processes a DTD)")
+    }
+
+    /// Every attribute of an element must be well-formed (quoted, not
+    /// repeated, entities known).
+    fn check_attributes(&self, e: &BytesStart<'_>, at: u64) -> Result<(), RunError> {
+        for attr in e.attributes() {
+            let attr = attr.map_err(|err| self.syntax_error(at, format!("not well-formed XML: {err}")))?;
+            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|err| self.syntax_error(at, format!("not well-formed XML: {err}")))?;
+        }
+        Ok(())
     }
 
     fn truncated(&self) -> RunError {
@@ -612,6 +654,10 @@ impl XmlSource {
     fn open_element(&mut self, e: &BytesStart<'_>, in_naaccr: bool, empty: bool, at: u64) -> Result<(), RunError> {
         let local = e.local_name();
         let name = local.as_ref();
+        if name != "Item" {
+            // An Item's attributes are checked as they are read.
+            self.check_attributes(e, at)?;
+        }
         let Some(&place) = self.places.last() else {
             if self.root_seen {
                 return Err(self.syntax_error(at, "a second root element"));
@@ -655,13 +701,19 @@ impl XmlSource {
                 };
                 // naaccrId decides when present; naaccrNum only without it.
                 let (mut by_id, mut by_num, mut has_id) = (None, None, false);
-                for attr in e.attributes().flatten() {
+                for attr in e.attributes() {
+                    let bad =
+                        |err: &dyn std::fmt::Display| self.syntax_error(at, format!("not well-formed XML: {err}"));
+                    let attr = attr.map_err(|err| bad(&err))?;
+                    let value = attr
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|err| bad(&err))?;
                     match attr.key.local_name().as_ref() {
                         "naaccrId" => {
                             has_id = true;
-                            by_id = item_column(Some(attr.value.as_bytes()), None);
+                            by_id = item_column(Some(value.as_bytes()), None);
                         }
-                        "naaccrNum" => by_num = item_column(None, Some(attr.value.as_bytes())),
+                        "naaccrNum" => by_num = item_column(None, Some(value.as_bytes())),
                         _ => {}
                     }
                 }

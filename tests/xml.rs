@@ -119,6 +119,13 @@ fn namespaces_prefixes_extensions_entities_cdata_bom_and_crlf() {
     assert_eq!(column(&stages, "status"), ["staged"]);
     assert_eq!(column(&stages, "t"), ["T2"]);
     assert_eq!(column(&stages, "stage_display"), ["II"]);
+    // An attribute value is decoded like any other: `primary&#83;ite` is primarySite.
+    let referenced = format!(
+        "<NaaccrData><Patient><Tumor><Item naaccrId=\"primary&#83;ite\">C250</Item>{}</Tumor></Patient></NaaccrData>",
+        NET_PANCREAS[1..].iter().map(|(k, v)| item(k, v)).collect::<String>()
+    );
+    let stages = run_ok(&d, "ref.xml", referenced.as_bytes());
+    assert_eq!(column(&stages, "stage_display"), ["II"]);
     // A document without any namespace reads the same.
     let plain = format!("<NaaccrData><Patient>{}</Patient></NaaccrData>", tumor(NET_PANCREAS));
     let stages = run_ok(&d, "plain.XML", plain.as_bytes());
@@ -245,6 +252,32 @@ fn documents_that_are_not_naaccr_xml_stop_the_run_naming_line_and_column() {
         ),
         (b"", "no root element"),
         (b"<NaaccrData/><NaaccrData/>", "a second root element"),
+        // Well-formedness is checked in items and subtrees netstage skips too.
+        (
+            b"<NaaccrData><Patient><Tumor><Item naaccrId=primarySite>C250</Item></Tumor></Patient></NaaccrData>",
+            "in.xml:1:29: not well-formed XML",
+        ),
+        (
+            b"<NaaccrData><Patient a=\"1\" a=\"2\"/></NaaccrData>",
+            "in.xml:1:13: not well-formed XML",
+        ),
+        (
+            b"<NaaccrData><x:e xmlns:x=\"urn:x\"><!DOCTYPE a></x:e></NaaccrData>",
+            "in.xml:1:34: a DOCTYPE is not accepted",
+        ),
+        (
+            b"<NaaccrData><Patient><Tumor><Item naaccrId=\"nameLast\">&nbsp;</Item></Tumor></Patient></NaaccrData>",
+            "in.xml:1:55: an entity reference",
+        ),
+        (
+            b"<NaaccrData/><![CDATA[x]]>",
+            "in.xml:1:14: character data outside the root element",
+        ),
+        // A BOM does not shift the columns.
+        (
+            b"\xef\xbb\xbf<NaaccrData>\n<Patient><Tumor></Patient>",
+            "in.xml:2:17: not well-formed XML",
+        ),
     ];
     for (body, want) in cases {
         let err = run_fails(&d, body);
