@@ -51,25 +51,6 @@ def canonical_rows(src: str):
             yield {CANONICAL.get(k, k.replace("_", "")): v for k, v in row.items()}
 
 
-def stream(src: str, dst: str) -> None:
-    """One Patient per row (the benchmark file's record ids are unique)."""
-    with open(dst, "w", encoding="utf-8", newline="\n") as out:
-        out.write(HEAD)
-        for row in canonical_rows(src):
-            parts = ["  <Patient>\n"]
-            pid = row.get("patientIdNumber", "")
-            if pid:
-                parts.append(f'    <Item naaccrId="patientIdNumber">{escape(pid)}</Item>\n')
-            parts.append("    <Tumor>\n")
-            for key, value in row.items():
-                if key in PATIENT_ITEMS or value == "":
-                    continue
-                parts.append(f'      <Item naaccrId="{key}">{escape(value)}</Item>\n')
-            parts.append("    </Tumor>\n  </Patient>\n")
-            out.write("".join(parts))
-        out.write("</NaaccrData>\n")
-
-
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml"'
@@ -77,35 +58,46 @@ HEAD = (
 )
 
 
+def patient_xml(rows: list) -> str:
+    """One Patient element holding a Tumor for each row (same patient id)."""
+    parts = ["  <Patient>\n"]
+    pid = rows[0].get("patientIdNumber", "")
+    if pid:
+        parts.append(f'    <Item naaccrId="patientIdNumber">{escape(pid)}</Item>\n')
+    for row in rows:
+        parts.append("    <Tumor>\n")
+        for key, value in row.items():
+            if key in PATIENT_ITEMS or value == "":
+                continue
+            parts.append(f'      <Item naaccrId="{key}">{escape(value)}</Item>\n')
+        parts.append("    </Tumor>\n")
+    parts.append("  </Patient>\n")
+    return "".join(parts)
+
+
+def stream(src: str, dst: str) -> None:
+    """One Patient per row (the benchmark file's record ids are unique)."""
+    with open(dst, "w", encoding="utf-8", newline="\n") as out:
+        out.write(HEAD)
+        for row in canonical_rows(src):
+            out.write(patient_xml([row]))
+        out.write("</NaaccrData>\n")
+
+
 def main(src: str, dst: str) -> None:
     with open(src, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml"'
-        ' recordType="I" specificationVersion="1.7" xmlns="http://naaccr.org/naaccrxml">',
-    ]
-    i = 0
-    while i < len(rows):
-        patient = rows[i].get("patientIdNumber", "")
-        j = i
-        while j < len(rows) and rows[j].get("patientIdNumber", "") == patient and (j == i or patient):
-            j += 1
-        out.append("  <Patient>")
-        if patient:
-            out.append(f'    <Item naaccrId="patientIdNumber">{escape(patient)}</Item>')
-        for row in rows[i:j]:
-            out.append("    <Tumor>")
-            for key, value in row.items():
-                if key in PATIENT_ITEMS or value == "":
-                    continue
-                out.append(f'      <Item naaccrId="{key}">{escape(value)}</Item>')
-            out.append("    </Tumor>")
-        out.append("  </Patient>")
-        i = j
-    out.append("</NaaccrData>")
-    with open(dst, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(out) + "\n")
+    with open(dst, "w", encoding="utf-8", newline="\n") as out:
+        out.write(HEAD)
+        i = 0
+        while i < len(rows):
+            patient = rows[i].get("patientIdNumber", "")
+            j = i + 1
+            while patient and j < len(rows) and rows[j].get("patientIdNumber", "") == patient:
+                j += 1
+            out.write(patient_xml(rows[i:j]))
+            i = j
+        out.write("</NaaccrData>\n")
 
 
 if __name__ == "__main__":

@@ -274,16 +274,18 @@ impl<R: Read> Utf8Repair<R> {
     }
 }
 
+/// `Read::read` of a `BufRead`: copies from its buffer.
+fn read_buffered(src: &mut impl BufRead, out: &mut [u8]) -> std::io::Result<usize> {
+    let available = src.fill_buf()?;
+    let n = available.len().min(out.len());
+    out[..n].copy_from_slice(&available[..n]);
+    src.consume(n);
+    Ok(n)
+}
+
 impl<R: Read> Read for Utf8Repair<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = {
-            let available = self.fill_buf()?;
-            let n = available.len().min(out.len());
-            out[..n].copy_from_slice(&available[..n]);
-            n
-        };
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
@@ -351,14 +353,7 @@ impl<R: BufRead> LineCounter<R> {
 
 impl<R: BufRead> Read for LineCounter<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = {
-            let available = self.fill_buf()?;
-            let n = available.len().min(out.len());
-            out[..n].copy_from_slice(&available[..n]);
-            n
-        };
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
