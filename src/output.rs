@@ -307,6 +307,28 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The hand-written cell writer (kept: it writes into the chunk's
+        /// buffer without a per-row writer) gives the bytes `csv::Writer`
+        /// gives for the same record (two fields or more, as every output row).
+        #[test]
+        fn rows_are_written_as_the_csv_crate_writes_them(
+            cells in proptest::collection::vec("[a-z,\"\n\r é;|]{0,6}", 2..8)
+        ) {
+            let mut ours = Vec::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    ours.push(b',');
+                }
+                write_cell(&mut ours, c);
+            }
+            ours.push(b'\n');
+            let mut theirs = csv::Writer::from_writer(Vec::new());
+            theirs.write_record(&cells).unwrap();
+            proptest::prop_assert_eq!(ours, theirs.into_inner().unwrap());
+        }
+    }
+
     #[test]
     fn cells_are_quoted_only_when_needed() {
         let mut buf = Vec::new();
