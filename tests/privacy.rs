@@ -44,3 +44,46 @@ fn no_output_or_log_line_carries_unread_values_or_whole_records() {
         }
     }
 }
+
+#[test]
+fn xml_messages_name_items_never_unread_values() {
+    let d = Dir::new();
+    let secret = |n: u32| {
+        format!(
+            r#"<Item naaccrId="nameLast">SECRET-NAME-{n}</Item><Item naaccrId="socialSecurityNumber">SECRET-SSN-{n}</Item>"#
+        )
+    };
+    let doc = format!(
+        "<NaaccrData><Patient>{s1}<Tumor><Item naaccrId=\"primarySite\">C162</Item><Item naaccrId=\"histologicTypeIcdO3\">82x0</Item></Tumor></Patient>\
+         <Patient>{s2}<Item naaccrId=\"patientIdNumber\">a</Item><Item naaccrId=\"patientIdNumber\">b</Item><Tumor/></Patient>\
+         <Patient>{s3}<Tumor><Item naaccrId=\"ajccTnmPathT\">{long}</Item></Tumor></Patient></NaaccrData>",
+        s1 = secret(1),
+        s2 = secret(2),
+        s3 = secret(3),
+        long = "SECRET".repeat(200),
+    );
+    let f = d.write("phi.xml", doc);
+    let run = netstage(&["stage", &f, "-o", &d.out()], None);
+    run.expect_code(0);
+    let mut texts = vec![run.stdout(), run.stderr()];
+    for file in [
+        "stages.csv",
+        "flagged.csv",
+        "summary.csv",
+        "summary.json",
+        "report.html",
+    ] {
+        texts.push(d.read(&format!("out/{file}")));
+    }
+    for text in &texts {
+        assert!(!text.contains("SECRET"), "an unread or over-long value leaked:\n{text}");
+    }
+    // A broken document names the place, not the text around it.
+    let bad = d.write(
+        "bad.xml",
+        "<NaaccrData><Patient><Item naaccrId=\"nameLast\">SECRET-NAME</Itm></Patient></NaaccrData>",
+    );
+    let run = netstage(&["stage", &bad, "-o", &d.out()], None);
+    run.expect_code(65);
+    assert!(!run.stderr().contains("SECRET"), "{}", run.stderr());
+}
