@@ -10,9 +10,8 @@ use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 
 use csv::ByteRecord;
-use quick_xml::NsReader;
+use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::{Namespace, ResolveResult};
 
 use crate::batch::Batch;
 use crate::columns::{ColumnMap, ColumnOverrides};
@@ -380,7 +379,7 @@ type XmlStream = LineCounter<Utf8Repair<Box<dyn Read + Send>>>;
 /// A NAACCR XML input being read.
 pub struct XmlSource {
     path: String,
-    reader: NsReader<XmlStream>,
+    reader: Reader<XmlStream>,
     buf: Vec<u8>,
     /// Resolved columns (the read items).
     pub columns: ColumnMap,
@@ -407,6 +406,21 @@ pub struct XmlSource {
     spare: Vec<ByteRecord>,
     root_seen: bool,
     finished: bool,
+    /// Elements open, all of them (the depth of namespace bindings).
+    depth: u32,
+    /// Namespace bindings in scope: the depth that declared each, its prefix
+    /// (`None` for the default namespace), and whether it names NAACCR's
+    /// namespace (or, for the default, no namespace).
+    bindings: Vec<(u32, Option<Box<str>>, bool)>,
+}
+
+/// What one pass over an element's attributes found.
+#[derive(Default)]
+struct ElementScan {
+    /// The element is in the NAACCR namespace or in none.
+    in_naaccr: bool,
+    /// An Item's column: by `naaccrId` when it has one, else by `naaccrNum`.
+    column: Option<usize>,
 }
 
 impl XmlSource {
@@ -420,7 +434,7 @@ impl XmlSource {
     /// messages and `tally` counts its raw bytes.
     pub fn from_stream(path: &str, stream: Box<dyn Read + Send>, tally: ReadTally) -> Result<XmlSource, RunError> {
         let counter = LineCounter::new(Utf8Repair::new(stream));
-        let mut reader = NsReader::from_reader(counter);
+        let mut reader = Reader::from_reader(counter);
         let config = reader.config_mut();
         config.expand_empty_elements = false;
         config.check_end_names = true;
@@ -446,6 +460,8 @@ impl XmlSource {
             spare: Vec::new(),
             root_seen: false,
             finished: false,
+            depth: 0,
+            bindings: Vec::new(),
         })
     }
 
@@ -507,7 +523,7 @@ impl XmlSource {
 
     fn handle_next(&mut self, buf: &mut Vec<u8>) -> Result<(), RunError> {
         let start = self.reader.buffer_position();
-        let (ns, event) = match self.reader.read_resolved_event_into(buf) {
+        let event = match self.reader.read_event_into(buf) {
             Ok(e) => e,
             Err(quick_xml::Error::Io(io)) => {
                 return Err(read_error(&self.path, std::io::Error::new(io.kind(), io.to_string())));
@@ -517,21 +533,24 @@ impl XmlSource {
                 return Err(self.syntax_error(at, format!("not well-formed XML: {e}")));
             }
         };
-        let in_naaccr = match ns {
-            ResolveResult::Unbound => true,
-            ResolveResult::Bound(Namespace(uri)) => uri.as_bytes() == NAACCR_NS,
-            ResolveResult::Unknown(_) => false,
-        };
         if self.skipping > 0 {
             // A skipped subtree is still XML: its attributes, entities and
             // any DOCTYPE are checked, its text is dropped.
             match event {
                 Event::Start(e) => {
-                    self.check_attributes(&e, start)?;
+                    self.scan_element(&e, start)?;
+                    self.depth += 1;
                     self.skipping += 1;
                 }
-                Event::Empty(e) => self.check_attributes(&e, start)?,
-                Event::End(_) => self.skipping -= 1,
+                Event::Empty(e) => {
+                    self.scan_element(&e, start)?;
+                    self.unbind(self.depth + 1);
+                }
+                Event::End(_) => {
+                    self.unbind(self.depth);
+                    self.depth = self.depth.saturating_sub(1);
+                    self.skipping -= 1;
+                }
                 Event::GeneralRef(r) => self.general_ref(&r, start)?,
                 Event::DocType(_) => return Err(self.doctype(start)),
                 Event::Eof => return Err(self.truncated()),
@@ -540,9 +559,24 @@ impl XmlSource {
             return Ok(());
         }
         match event {
-            Event::Start(e) => self.open_element(&e, in_naaccr, false, start),
-            Event::Empty(e) => self.open_element(&e, in_naaccr, true, start),
-            Event::End(_) => self.close_element(),
+            Event::Start(e) => {
+                let scan = self.scan_element(&e, start)?;
+                self.depth += 1;
+                self.open_element(&e, &scan, false, start)
+            }
+            Event::Empty(e) => {
+                let scan = self.scan_element(&e, start)?;
+                self.depth += 1;
+                let result = self.open_element(&e, &scan, true, start);
+                self.unbind(self.depth);
+                self.depth -= 1;
+                result
+            }
+            Event::End(_) => {
+                self.unbind(self.depth);
+                self.depth = self.depth.saturating_sub(1);
+                self.close_element()
+            }
             Event::Text(t) => {
                 if let Some(Place::Item(..)) = self.places.last() {
                     self.push_item_bytes(t.as_bytes());
@@ -584,15 +618,59 @@ impl XmlSource {
         self.syntax_error(at, "a DOCTYPE is not accepted (netstage never processes a DTD)")
     }
 
-    /// Every attribute of an element must be well-formed (quoted, not
-    /// repeated, entities known).
-    fn check_attributes(&self, e: &BytesStart<'_>, at: u64) -> Result<(), RunError> {
+    /// One pass over an element's attributes: each must be well-formed
+    /// (quoted, not repeated, entities known); namespace declarations are
+    /// bound for the element's depth; an Item's `naaccrId`/`naaccrNum` are
+    /// looked up. Then the element's own name is resolved.
+    fn scan_element(&mut self, e: &BytesStart<'_>, at: u64) -> Result<ElementScan, RunError> {
+        let depth = self.depth + 1;
+        let (mut by_id, mut by_num, mut has_id) = (None, None, false);
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.syntax_error(at, format!("not well-formed XML: {err}")))?;
-            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|err| self.syntax_error(at, format!("not well-formed XML: {err}")))?;
+            let key: &str = attr.key.as_ref();
+            match key {
+                "naaccrId" => {
+                    has_id = true;
+                    by_id = item_column(Some(value.as_bytes()), None);
+                }
+                "naaccrNum" => by_num = item_column(None, Some(value.as_bytes())),
+                // `xmlns=""` undeclares the default: no namespace, accepted.
+                "xmlns" => self
+                    .bindings
+                    .push((depth, None, value.is_empty() || value.as_bytes() == NAACCR_NS)),
+                _ => {
+                    if let Some(prefix) = key.strip_prefix("xmlns:") {
+                        self.bindings
+                            .push((depth, Some(prefix.into()), value.as_bytes() == NAACCR_NS));
+                    }
+                }
+            }
         }
-        Ok(())
+        let qname = e.name();
+        let name: &str = qname.as_ref();
+        let prefix = name.split_once(':').map(|(p, _)| p);
+        let binding = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|(_, p, _)| p.as_deref() == prefix)
+            .map(|(_, _, naaccr)| *naaccr);
+        Ok(ElementScan {
+            // Unbound: no namespace (accepted) for an unprefixed name, an
+            // undeclared prefix (not NAACCR's) otherwise.
+            in_naaccr: binding.unwrap_or(prefix.is_none()),
+            column: if has_id { by_id } else { by_num },
+        })
+    }
+
+    /// Drops the namespace bindings declared at `depth` (its element closed).
+    fn unbind(&mut self, depth: u32) {
+        while self.bindings.last().is_some_and(|(d, _, _)| *d == depth) {
+            self.bindings.pop();
+        }
     }
 
     fn truncated(&self) -> RunError {
@@ -646,13 +724,10 @@ impl XmlSource {
         }
     }
 
-    fn open_element(&mut self, e: &BytesStart<'_>, in_naaccr: bool, empty: bool, at: u64) -> Result<(), RunError> {
+    fn open_element(&mut self, e: &BytesStart<'_>, scan: &ElementScan, empty: bool, at: u64) -> Result<(), RunError> {
         let local = e.local_name();
         let name = local.as_ref();
-        if name != "Item" {
-            // An Item's attributes are checked as they are read.
-            self.check_attributes(e, at)?;
-        }
+        let in_naaccr = scan.in_naaccr;
         let Some(&place) = self.places.last() else {
             if self.root_seen {
                 return Err(self.syntax_error(at, "a second root element"));
@@ -695,25 +770,7 @@ impl XmlSource {
                     _ => Level::Tumor,
                 };
                 // naaccrId decides when present; naaccrNum only without it.
-                let (mut by_id, mut by_num, mut has_id) = (None, None, false);
-                for attr in e.attributes() {
-                    let bad =
-                        |err: &dyn std::fmt::Display| self.syntax_error(at, format!("not well-formed XML: {err}"));
-                    let attr = attr.map_err(|err| bad(&err))?;
-                    let value = attr
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|err| bad(&err))?;
-                    match attr.key.local_name().as_ref() {
-                        "naaccrId" => {
-                            has_id = true;
-                            by_id = item_column(Some(value.as_bytes()), None);
-                        }
-                        "naaccrNum" => by_num = item_column(None, Some(value.as_bytes())),
-                        _ => {}
-                    }
-                }
-                let column = if has_id { by_id } else { by_num };
-                column.map(|col| {
+                scan.column.map(|col| {
                     let items = self.items(level);
                     if items.seen[col] {
                         items.fail(format!(

@@ -126,6 +126,17 @@ fn namespaces_prefixes_extensions_entities_cdata_bom_and_crlf() {
     );
     let stages = run_ok(&d, "ref.xml", referenced.as_bytes());
     assert_eq!(column(&stages, "stage_display"), ["II"]);
+    // Bindings are scoped: a Patient that redeclares the default namespace
+    // is an extension (skipped); a Tumor whose own prefix is bound to
+    // NAACCR's namespace is read; the binding ends with its element.
+    let scoped = format!(
+        "<NaaccrData {NS}><Patient xmlns=\"http://example.org/other\">{t}</Patient>\
+         <Patient><y:Tumor xmlns:y=\"http://naaccr.org/naaccrxml\">{items}</y:Tumor><y:Tumor>{items}</y:Tumor></Patient></NaaccrData>",
+        t = tumor(NET_PANCREAS),
+        items = NET_PANCREAS.iter().map(|(k, v)| item(k, v)).collect::<String>(),
+    );
+    let stages = run_ok(&d, "scoped.xml", scoped.as_bytes());
+    assert_eq!(column(&stages, "stage_display"), ["II"]);
     // A document without any namespace reads the same.
     let plain = format!("<NaaccrData><Patient>{}</Patient></NaaccrData>", tumor(NET_PANCREAS));
     let stages = run_ok(&d, "plain.XML", plain.as_bytes());
