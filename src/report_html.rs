@@ -5,7 +5,10 @@
 
 use std::fmt::Write as _;
 
+use netstage_rules::Status;
 use serde_json::{Map, Value};
+
+use crate::summary::{STAGE_ORDER, site_order};
 
 /// How the report is drawn.
 #[derive(Clone, Copy, Debug, Default)]
@@ -13,48 +16,6 @@ pub struct ReportOptions {
     /// `--suppress-below N`: counts from 1 to N-1 are shown as `<N`.
     pub suppress_below: Option<u64>,
 }
-
-/// Stage displays in reading order; keys not listed come after, in order.
-const STAGE_ORDER: &[&str] = &[
-    "0",
-    "I",
-    "IA",
-    "IA1",
-    "IA2",
-    "IA3",
-    "IB",
-    "II",
-    "IIA",
-    "IIB",
-    "IIC",
-    "III",
-    "IIIA",
-    "IIIB",
-    "IIIC",
-    "IV",
-    "IVA",
-    "IVB",
-    "IVC",
-    "Occult",
-    "Unknown",
-    "N/A",
-    "needs_general_staging",
-    "error",
-];
-
-/// Site groups in output order; others (`other`, `unknown_site`) after.
-const SITE_ORDER: &[&str] = &[
-    "stomach",
-    "duodenum",
-    "ampulla",
-    "jejunum_ileum",
-    "appendix",
-    "colon_rectum",
-    "pancreas",
-    "lung",
-    "other",
-    "unknown_site",
-];
 
 /// Summary Stage 2018 codes and what they mean.
 const SS2018: &[(&str, &str)] = &[
@@ -66,14 +27,6 @@ const SS2018: &[(&str, &str)] = &[
     ("7", "7 distant"),
     ("8", "8 benign or borderline"),
     ("9", "9 unknown"),
-];
-
-const STATUS_ORDER: &[&str] = &[
-    "staged",
-    "unknown_stage",
-    "needs_general_staging",
-    "not_applicable",
-    "error",
 ];
 
 /// Colour of a stage display: one hue per stage group, lighter for its
@@ -436,6 +389,8 @@ fn no_data(out: &mut String, text: &str) {
 
 /// The page for a run's `summary.json`.
 pub fn render(summary: &Value, opts: &ReportOptions) -> String {
+    let site_order = site_order();
+    let status_order: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
     let mut out = String::with_capacity(64 * 1024);
     let tool = summary["tool"].as_str().unwrap_or("netstage");
     let eod = summary["eod_algorithm"].as_str().unwrap_or("");
@@ -482,7 +437,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
         );
     }
     out.push_str("</tbody></table></div>\n");
-    let status_rows: Rows = STATUS_ORDER
+    let status_rows: Rows = status_order
         .iter()
         .map(|s| (status_label(s), vec![(s.to_string(), count(&rows[*s]))]))
         .collect();
@@ -492,7 +447,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
             id: "status",
             title: "Rows by status",
             desc: "One bar per status: the number of rows with it.".into(),
-            keys: STATUS_ORDER.iter().map(|s| s.to_string()).collect(),
+            keys: status_order.iter().map(|s| s.to_string()).collect(),
             colour: status_colour,
             label: status_label,
         },
@@ -503,7 +458,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
 
     // Stage by site group.
     section(&mut out, "stage", "Stage by site group");
-    let by_site = nested_rows(&summary["by_site_stage"], SITE_ORDER);
+    let by_site = nested_rows(&summary["by_site_stage"], &site_order);
     if by_site.is_empty() {
         no_data(&mut out, "No rows.");
     } else {
@@ -537,7 +492,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
     year_keys.dedup();
     for year in &year_keys {
         let mut cells = Vec::new();
-        for site in ordered(years.keys().map(String::as_str), SITE_ORDER) {
+        for site in ordered(years.keys().map(String::as_str), &site_order) {
             let stages = object(&years[site][year.as_str()]);
             let staged: u64 = stages
                 .iter()
@@ -564,7 +519,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
                 id: "years",
                 title: "Staged cases by diagnosis year",
                 desc: "One stacked bar per diagnosis year, a segment per site group: rows with a stage group.".into(),
-                keys: keys_of(&by_year, SITE_ORDER),
+                keys: keys_of(&by_year, &site_order),
                 colour: site_colour,
                 label: same,
             },
@@ -626,7 +581,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
 
     // Summary Stage 2018.
     section(&mut out, "ss2018", "Summary Stage 2018 by site group");
-    let ss = nested_rows(&summary["by_site_ss2018"], SITE_ORDER);
+    let ss = nested_rows(&summary["by_site_ss2018"], &site_order);
     if ss.is_empty() {
         no_data(
             &mut out,
@@ -652,7 +607,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
 
     // Recorded versus computed.
     section(&mut out, "recorded", "Recorded versus computed stage");
-    let rec = nested_rows(&summary["recorded_by_site"], SITE_ORDER);
+    let rec = nested_rows(&summary["recorded_by_site"], &site_order);
     if rec.is_empty() {
         no_data(&mut out, "No row has a recorded stage.");
     } else {
@@ -680,7 +635,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
         "flagged",
         "Organ-general rows (flagged.csv) by site group and status",
     );
-    let flagged = nested_rows(&summary["flagged_by_site_status"], SITE_ORDER);
+    let flagged = nested_rows(&summary["flagged_by_site_status"], &site_order);
     if flagged.is_empty() {
         no_data(&mut out, "No organ-general rows.");
     } else {
@@ -688,7 +643,7 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
             &mut out,
             "Organ-general rows by site group and status",
             "site group",
-            &keys_of(&flagged, STATUS_ORDER),
+            &keys_of(&flagged, &status_order),
             status_label,
             &flagged,
             opts,

@@ -479,7 +479,7 @@ impl InputSummary {
 }
 
 /// Stage displays in table order; rows without a stage use their status.
-const STAGE_ORDER: &[&str] = &[
+pub const STAGE_ORDER: &[&str] = &[
     "0",
     "I",
     "IA",
@@ -505,6 +505,11 @@ const STAGE_ORDER: &[&str] = &[
     "needs_general_staging",
     "error",
 ];
+
+/// Site groups in output order (`other` last of them), then `unknown_site`.
+pub fn site_order() -> Vec<&'static str> {
+    SiteGroup::all().map(SiteGroup::name).chain([NO_SITE]).collect()
+}
 
 fn stage_rank(s: &str) -> usize {
     STAGE_ORDER.iter().position(|x| *x == s).unwrap_or(STAGE_ORDER.len())
@@ -570,11 +575,8 @@ pub fn site_stage_table(counts: &Counts) -> String {
     stages.sort_by_key(|s| stage_rank(s));
     stages.dedup();
     let mut sites: Vec<&str> = by_site.keys().copied().collect();
-    let site_rank = |s: &str| {
-        SiteGroup::all()
-            .position(|g| g.name() == s)
-            .unwrap_or(SiteGroup::count())
-    };
+    let order = site_order();
+    let site_rank = |s: &str| order.iter().position(|o| *o == s).unwrap_or(order.len());
     sites.sort_by_key(|s| (site_rank(s), s.to_string()));
     let get = |site: &str, stage: &str| by_site.get(site).and_then(|m| m.get(stage)).copied().unwrap_or(0);
     let site_w = sites.iter().map(|s| s.len()).max().unwrap_or(0).max("total".len());
