@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::util::{Dir, column, csv_rows, netstage, sample};
+use crate::util::{Dir, OUTPUT_FILES, column, csv_rows, netstage, sample};
 
 const HEADER: &str = "record_id,primary_site,histology,behavior,year,path_t,path_n,path_m\n";
 
@@ -182,16 +182,7 @@ fn strict_and_max_errors_exit_65_leaving_earlier_outputs_intact() {
         .collect();
     let mut sorted = names.clone();
     sorted.sort();
-    assert_eq!(
-        sorted,
-        vec![
-            "flagged.csv",
-            "report.html",
-            "stages.csv",
-            "summary.csv",
-            "summary.json"
-        ]
-    );
+    assert_eq!(sorted, OUTPUT_FILES);
 }
 
 #[test]
@@ -384,16 +375,7 @@ fn write_failure_exits_74_and_keeps_earlier_outputs() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(
-        names,
-        vec![
-            "flagged.csv",
-            "report.html",
-            "stages.csv",
-            "summary.csv",
-            "summary.json"
-        ]
-    );
+    assert_eq!(names, OUTPUT_FILES);
 }
 
 /// flagged.csv lists the staged, unknown-stage and needs-general rows of

@@ -94,28 +94,16 @@ fn algorithm_folder_gives_the_embedded_results() {
 fn algorithm_folder_failures_have_exit_codes() {
     let d = Dir::new();
     let eod = sample("eod_export.csv");
+    let out = d.out();
+    let stage_with = |folder: &str| netstage(&["stage", "--quiet", "-o", &out, "--algorithm", folder, &eod], None);
     let missing = d.path().join("nowhere").display().to_string();
-    let run = netstage(
-        &["stage", "--quiet", "-o", &d.out(), "--algorithm", &missing, &eod],
-        None,
-    );
+    let run = stage_with(&missing);
     run.expect_code(66);
     assert!(run.stderr().contains("--algorithm"), "{}", run.stderr());
     // A folder that is not an algorithm: its first schema is missing.
     let empty = d.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let run = netstage(
-        &[
-            "stage",
-            "--quiet",
-            "-o",
-            &d.out(),
-            "--algorithm",
-            &empty.display().to_string(),
-            &eod,
-        ],
-        None,
-    );
+    let run = stage_with(&empty.display().to_string());
     run.expect_code(65);
     assert!(run.stderr().contains("schemas/net_stomach.json"), "{}", run.stderr());
     assert!(!d.exists("out/stages.csv"));
@@ -123,18 +111,7 @@ fn algorithm_folder_failures_have_exit_codes() {
     let broken = d.path().join("broken");
     let bad = EOD_PUBLIC_TABLES.replacen("JUMP:", "JUMP:no_such_table_", 1);
     write_seer_folder(&broken, &bad);
-    let run = netstage(
-        &[
-            "stage",
-            "--quiet",
-            "-o",
-            &d.out(),
-            "--algorithm",
-            &broken.display().to_string(),
-            &eod,
-        ],
-        None,
-    );
+    let run = stage_with(&broken.display().to_string());
     run.expect_code(65);
     assert!(run.stderr().contains("no_such_table_"), "{}", run.stderr());
 }

@@ -1,7 +1,19 @@
 //! Privacy: messages and log lines never print a whole input record, nor any
 //! value of a column the engine does not read (records are health data).
 
-use crate::util::{Dir, netstage};
+use crate::util::{Dir, OUTPUT_FILES, Run, netstage};
+
+/// What a person or a log can see of a run: its stdout and stderr, and every
+/// output file when it succeeded.
+fn logs_and_outputs(d: &Dir, run: &Run) -> Vec<String> {
+    let mut texts = vec![run.stdout(), run.stderr()];
+    if run.code() == 0 {
+        for file in OUTPUT_FILES {
+            texts.push(d.read(&format!("out/{file}")));
+        }
+    }
+    texts
+}
 
 #[test]
 fn no_output_or_log_line_carries_unread_values_or_whole_records() {
@@ -24,19 +36,7 @@ fn no_output_or_log_line_carries_unread_values_or_whole_records() {
         let mut a = vec!["stage", f.as_str(), "-o", out.as_str()];
         a.extend(args.iter().copied());
         let run = netstage(&a, None);
-        let mut texts = vec![run.stdout(), run.stderr()];
-        if run.code() == 0 {
-            for file in [
-                "stages.csv",
-                "flagged.csv",
-                "summary.csv",
-                "summary.json",
-                "report.html",
-            ] {
-                texts.push(d.read(&format!("out/{file}")));
-            }
-        }
-        for text in &texts {
+        for text in &logs_and_outputs(&d, &run) {
             assert!(!text.contains("SECRET"), "an unread value leaked:\n{text}");
             for row in &rows {
                 assert!(!text.contains(row), "a whole record leaked:\n{text}");
@@ -65,17 +65,7 @@ fn xml_messages_name_items_never_unread_values() {
     let f = d.write("phi.xml", doc);
     let run = netstage(&["stage", &f, "-o", &d.out()], None);
     run.expect_code(0);
-    let mut texts = vec![run.stdout(), run.stderr()];
-    for file in [
-        "stages.csv",
-        "flagged.csv",
-        "summary.csv",
-        "summary.json",
-        "report.html",
-    ] {
-        texts.push(d.read(&format!("out/{file}")));
-    }
-    for text in &texts {
+    for text in &logs_and_outputs(&d, &run) {
         assert!(!text.contains("SECRET"), "an unread or over-long value leaked:\n{text}");
     }
     // A broken document names the place, not the text around it.

@@ -3,6 +3,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The files a successful `stage` run writes, sorted.
+pub const OUTPUT_FILES: [&str; 5] = [
+    "flagged.csv",
+    "report.html",
+    "stages.csv",
+    "summary.csv",
+    "summary.json",
+];
+
 /// Path of the repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
