@@ -415,7 +415,6 @@ pub struct XmlSource {
 }
 
 /// What one pass over an element's attributes found.
-#[derive(Default)]
 struct ElementScan {
     /// The element is in the NAACCR namespace or in none.
     in_naaccr: bool,
@@ -575,7 +574,8 @@ impl XmlSource {
             Event::End(_) => {
                 self.unbind(self.depth);
                 self.depth = self.depth.saturating_sub(1);
-                self.close_element()
+                self.close_element();
+                Ok(())
             }
             Event::Text(t) => {
                 if let Some(Place::Item(..)) = self.places.last() {
@@ -792,7 +792,7 @@ impl XmlSource {
             (Some(p), true) => {
                 // An empty element opens and closes at once.
                 self.places.push(p);
-                self.close_element()?;
+                self.close_element();
             }
             (None, false) => self.skipping = 1,
             (None, true) => {}
@@ -823,7 +823,7 @@ impl XmlSource {
         }
     }
 
-    fn close_element(&mut self) -> Result<(), RunError> {
+    fn close_element(&mut self) {
         match self.places.pop() {
             Some(Place::Item(col, level)) => {
                 let over = self.item_chars > MAX_ITEM_CHARS;
@@ -847,14 +847,10 @@ impl XmlSource {
                 self.item = value;
             }
             Some(Place::Patient) => self.close_patient(),
-            Some(Place::Root) => self.finished_root(),
-            Some(Place::Tumor) | None => {}
+            // The root's end is checked at Eof; a Tumor's items are kept
+            // until its Patient closes.
+            Some(Place::Root | Place::Tumor) | None => {}
         }
-        Ok(())
-    }
-
-    fn finished_root(&mut self) {
-        // The root closed: the document's end is next (checked at Eof).
     }
 
     /// Builds the records of the patient's tumors, inheriting blank items.
