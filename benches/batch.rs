@@ -6,11 +6,15 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use csv::ByteRecord;
-use netstage::batch::Batch;
-use netstage::columns::{ColumnMap, ColumnOverrides};
-use netstage::output::Layout;
-use netstage::pipeline::{CHUNK_ROWS, OutputFormat};
-use netstage::stage_rows::{InputContext, stage_rows};
+use netstage::pipeline::CHUNK_ROWS;
+use netstage::read::batch::Batch;
+use netstage::read::columns::{ColumnMap, ColumnOverrides};
+use netstage::read::raw_row::CsvRow;
+use netstage::stage::{InputContext, stage_rows};
+use netstage::write::ChunkEncoder;
+use netstage::write::columns::Layout;
+use netstage::write::csv_out::CsvChunk;
+use netstage::write::parquet_out::ParquetChunk;
 use netstage_rules::{Options, RuleSet};
 use rayon::prelude::*;
 
@@ -43,27 +47,43 @@ fn bench(c: &mut Criterion) {
     let opts = Options::default();
     let mut group = c.benchmark_group("batch");
     group.throughput(Throughput::Elements(batch.len as u64));
-    for format in [OutputFormat::Csv, OutputFormat::Parquet] {
-        let name = format!("{format:?}").to_lowercase();
+    let bench_format = |group: &mut criterion::BenchmarkGroup<'_, _>,
+                        name: &str,
+                        stage: &(dyn Fn(&mut dyn Iterator<Item = CsvRow<'_>>) -> u64 + Sync)| {
         group.bench_function(format!("one_thread_{name}"), |b| {
-            b.iter(|| {
-                let rows = (0..batch.len).map(|r| batch.csv_row(r));
-                stage_rows(rules, &opts, &ctx, &layout, format, 1, rows).rows_written
-            })
+            b.iter(|| stage(&mut (0..batch.len).map(|r| batch.csv_row(r))))
         });
         group.bench_function(format!("rayon_{name}"), |b| {
             b.iter(|| {
                 (0..batch.len.div_ceil(CHUNK_ROWS))
                     .into_par_iter()
                     .map(|c| {
-                        let rows = (c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(batch.len)).map(|r| batch.csv_row(r));
-                        stage_rows(rules, &opts, &ctx, &layout, format, 1, rows).rows_written
+                        stage(&mut (c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(batch.len)).map(|r| batch.csv_row(r)))
                     })
                     .sum::<u64>()
             })
         });
-    }
+    };
+    bench_format(&mut group, "csv", &|rows| {
+        encoded::<CsvChunk>(rules, &opts, &ctx, &layout, rows)
+    });
+    bench_format(&mut group, "parquet", &|rows| {
+        encoded::<ParquetChunk>(rules, &opts, &ctx, &layout, rows)
+    });
     group.finish();
+}
+
+/// Stages `rows` into an encoder of type `C`; returns the rows encoded.
+fn encoded<C: ChunkEncoder>(
+    rules: &RuleSet,
+    opts: &Options,
+    ctx: &InputContext,
+    layout: &Layout,
+    rows: &mut dyn Iterator<Item = CsvRow<'_>>,
+) -> u64 {
+    let mut chunk = C::new(layout, CHUNK_ROWS);
+    stage_rows(rules, opts, ctx, 1, rows, &mut chunk);
+    chunk.rows()
 }
 
 criterion_group!(benches, bench);

@@ -117,3 +117,11 @@ pub fn read_error(path: &str, e: io::Error) -> RunError {
         },
     }
 }
+
+/// A writing error on an output file (74).
+pub fn io_error(path: &std::path::Path, e: io::Error) -> RunError {
+    RunError::Io {
+        path: path.display().to_string(),
+        source: e,
+    }
+}

@@ -2,10 +2,9 @@
 //! staged in parallel on a rayon pool keeping input order, written in order,
 //! and its counts merged. Memory is bounded by the batch size, not the input.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -14,21 +13,20 @@ use std::time::{Duration, Instant};
 use netstage_rules::{Options, RuleSet, Status};
 use rayon::prelude::*;
 
-use crate::batch::Batch;
-use crate::columns::ColumnOverrides;
-use crate::error::RunError;
-use crate::input::InputFormat;
-use crate::outdir::OutputDir;
-use crate::output::Layout;
-use crate::parquet_out::{ParquetOut, ParquetRows};
-use crate::raw_row::ArrowRow;
-use crate::report_html::{self, ReportOptions};
-use crate::source::Source;
-use crate::stage_rows::{InputContext, stage_rows};
-use crate::summary::{Counts, InputSummary, site_stage_table, summary_json};
-
-/// Records per batch handed from the reader to the stagers.
-pub const BATCH_ROWS: usize = 16 * 1024;
+use crate::error::{RunError, io_error};
+use crate::read::batch::{BATCH_ROWS, Batch};
+use crate::read::columns::ColumnOverrides;
+use crate::read::input::InputFormat;
+use crate::read::raw_row::ArrowRow;
+use crate::read::source::{InputSummary, Source};
+use crate::report::html::{self, ReportOptions};
+use crate::report::summary::{Counts, site_stage_table, summary_json};
+use crate::stage::{InputContext, stage_rows};
+use crate::write::columns::Layout;
+use crate::write::csv_out::CsvFiles;
+use crate::write::outdir::OutputDir;
+use crate::write::parquet_out::ParquetFiles;
+use crate::write::{ChunkEncoder, OutputFormat, RowFiles};
 /// Rows per staging task. Fixed, not derived from the thread count, so that
 /// the outputs do not depend on it: Parquet pages end where chunks end.
 pub const CHUNK_ROWS: usize = 2048;
@@ -36,17 +34,6 @@ pub const CHUNK_ROWS: usize = 2048;
 const CHANNEL_DEPTH: usize = 2;
 /// Batches in all: one being read, the channel's, one being staged, one spare.
 const BATCHES: usize = CHANNEL_DEPTH + 2;
-const WRITE_BUFFER: usize = 1 << 20;
-
-/// Output file format.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum OutputFormat {
-    /// `stages.csv`.
-    #[default]
-    Csv,
-    /// `stages.parquet`.
-    Parquet,
-}
 
 /// Everything a run needs, resolved from the command line.
 #[derive(Clone, Debug)]
@@ -148,99 +135,26 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
             .map_err(|e| RunError::Internal(format!("thread pool: {e}")))?,
     );
     let mut out_dir = OutputDir::prepare(&cfg.out_dir)?;
-    let stages = match cfg.output_format {
+    let staging = Staging {
+        cfg,
+        contexts,
+        layout,
+        pool: &pool,
+        stop,
+        progress_counters,
+        progress,
+    };
+    let (counts, inputs, rows_written) = match cfg.output_format {
         OutputFormat::Csv => {
-            let (file, path) = out_dir.create("stages.csv")?;
-            StagesOut::Csv(CsvOut::new(file, path, &layout)?)
+            let files = CsvFiles::create(&mut out_dir, &staging.layout)?;
+            staging.stage_all(sources, files)?
         }
         OutputFormat::Parquet => {
-            let (file, path) = out_dir.create("stages.parquet")?;
-            StagesOut::Parquet(Box::new(ParquetOut::new(file, path, &layout, Arc::clone(&pool))?))
+            let files = ParquetFiles::create(&mut out_dir, &staging.layout, Arc::clone(&pool))?;
+            staging.stage_all(sources, files)?
         }
     };
-    let (flagged_file, flagged_path) = out_dir.create("flagged.csv")?;
-    let flagged = CsvOut::new(flagged_file, flagged_path, &layout)?;
-
     let rules = cfg.rules;
-
-    let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop))?;
-    let (to_writer, writer) = spawn_writer(stages, flagged)?;
-    // --strict is a limit of zero error rows; either stops the run at the
-    // batch where it is passed.
-    let error_limit: Option<(u64, String)> = if cfg.strict {
-        Some((0, "--strict and some rows are errors".into()))
-    } else {
-        cfg.max_errors
-            .map(|m| (m, format!("more than --max-errors {m} error rows")))
-    };
-    let mut counts = Counts::default();
-    let mut rows_written = 0;
-    loop {
-        let batch = match batches.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(batch)) => batch,
-            Ok(Err(e)) => {
-                drop(to_writer);
-                let _ = writer.join();
-                return Err(e);
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                check_stop(stop)?;
-                continue;
-            }
-            Err(RecvTimeoutError::Disconnected) => break,
-        };
-        check_stop(stop)?;
-        let ctx = &contexts[batch.input];
-        let outputs: Vec<_> = pool.install(|| {
-            (0..batch.len.div_ceil(CHUNK_ROWS))
-                .into_par_iter()
-                .map(|i| {
-                    let range = i * CHUNK_ROWS..((i + 1) * CHUNK_ROWS).min(batch.len);
-                    let first_row = batch.first_row + range.start as u64;
-                    let (opts, format) = (&cfg.options, cfg.output_format);
-                    match &batch.columns {
-                        Some(columns) => {
-                            let rows = range.map(|row| ArrowRow { columns, row });
-                            stage_rows(rules, opts, ctx, &layout, format, first_row, rows)
-                        }
-                        None => {
-                            let rows = range.map(|r| batch.csv_row(r));
-                            stage_rows(rules, opts, ctx, &layout, format, first_row, rows)
-                        }
-                    }
-                })
-                .collect()
-        });
-        let _ = recycle.send(batch);
-        let mut buffers = Vec::with_capacity(outputs.len());
-        for o in outputs {
-            rows_written += o.rows_written;
-            counts.merge(o.counts);
-            buffers.push((o.stages, o.parquet, o.flagged));
-        }
-        if to_writer.send(buffers).is_err() {
-            // The writer stopped on an error: report it.
-            drop(to_writer);
-            return Err(join_writer(writer)
-                .err()
-                .unwrap_or_else(|| RunError::Internal("writer stopped".into())));
-        }
-        progress(
-            progress_counters.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
-            counts.rows,
-        );
-        if let Some((max, why)) = &error_limit
-            && counts.status(Status::Error) > *max
-        {
-            return Err(too_many_errors(&counts, &cfg.inputs, why));
-        }
-    }
-    check_stop(stop)?;
-    let inputs = reader
-        .join()
-        .map_err(|_| RunError::Internal("reader thread panicked".into()))??;
-    drop(to_writer);
-    join_writer(writer)?;
 
     let seconds = started.elapsed().as_secs_f64();
     write_file(&mut out_dir, "summary.csv", counts.summary_csv().as_bytes())?;
@@ -255,7 +169,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     json_text.push('\n');
     write_file(&mut out_dir, "summary.json", json_text.as_bytes())?;
     if let Some(opts) = &cfg.report {
-        write_file(&mut out_dir, "report.html", report_html::render(&json, opts).as_bytes())?;
+        write_file(&mut out_dir, "report.html", html::render(&json, opts).as_bytes())?;
     }
     check_stop(stop)?;
     out_dir.commit()?;
@@ -265,6 +179,116 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         inputs,
         seconds,
     })
+}
+
+/// What staging the batches of a run needs: each input's context, the output
+/// layout, the pool, the stop flag and the progress report.
+struct Staging<'r> {
+    cfg: &'r RunConfig,
+    contexts: Vec<InputContext>,
+    layout: Layout,
+    pool: &'r rayon::ThreadPool,
+    stop: &'r StopFlag,
+    progress_counters: Vec<Arc<AtomicU64>>,
+    progress: ProgressFn<'r>,
+}
+
+impl Staging<'_> {
+    /// Reads every input on the reader thread, stages each batch in parallel
+    /// (chunks in input order) and hands the encoded chunks to `files` on the
+    /// writer thread. Returns the counts, the inputs' summaries and the rows
+    /// written.
+    fn stage_all<F: RowFiles>(
+        &self,
+        sources: Vec<Source>,
+        files: F,
+    ) -> Result<(Counts, Vec<InputSummary>, u64), RunError> {
+        let (cfg, stop) = (self.cfg, self.stop);
+        let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop))?;
+        let (to_writer, writer) = spawn_writer(files)?;
+        // --strict is a limit of zero error rows; either stops the run at the
+        // batch where it is passed.
+        let error_limit: Option<(u64, String)> = if cfg.strict {
+            Some((0, "--strict and some rows are errors".into()))
+        } else {
+            cfg.max_errors
+                .map(|m| (m, format!("more than --max-errors {m} error rows")))
+        };
+        let mut counts = Counts::default();
+        let mut rows_written = 0;
+        loop {
+            let batch = match batches.recv_timeout(Duration::from_millis(100)) {
+                Ok(Ok(batch)) => batch,
+                Ok(Err(e)) => {
+                    drop(to_writer);
+                    let _ = writer.join();
+                    return Err(e);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    check_stop(stop)?;
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            check_stop(stop)?;
+            let chunks: Vec<(F::Chunk, Counts)> = self.pool.install(|| {
+                (0..batch.len.div_ceil(CHUNK_ROWS))
+                    .into_par_iter()
+                    .map(|i| self.stage_chunk::<F::Chunk>(&batch, i))
+                    .collect()
+            });
+            let _ = recycle.send(batch);
+            let mut encoded = Vec::with_capacity(chunks.len());
+            for (chunk, chunk_counts) in chunks {
+                rows_written += chunk.rows();
+                counts.merge(chunk_counts);
+                encoded.push(chunk);
+            }
+            if to_writer.send(encoded).is_err() {
+                // The writer stopped on an error: report it.
+                drop(to_writer);
+                return Err(join_writer(writer)
+                    .err()
+                    .unwrap_or_else(|| RunError::Internal("writer stopped".into())));
+            }
+            (self.progress)(
+                self.progress_counters.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
+                counts.rows,
+            );
+            if let Some((max, why)) = &error_limit
+                && counts.status(Status::Error) > *max
+            {
+                return Err(too_many_errors(&counts, &cfg.inputs, why));
+            }
+        }
+        check_stop(stop)?;
+        let inputs = reader
+            .join()
+            .map_err(|_| RunError::Internal("reader thread panicked".into()))??;
+        drop(to_writer);
+        join_writer(writer)?;
+        Ok((counts, inputs, rows_written))
+    }
+
+    /// Stages chunk `i` of a batch into an encoder of type `C` and its counts.
+    fn stage_chunk<C: ChunkEncoder>(&self, batch: &Batch, i: usize) -> (C, Counts) {
+        let range = i * CHUNK_ROWS..((i + 1) * CHUNK_ROWS).min(batch.len);
+        let first_row = batch.first_row + range.start as u64;
+        let ctx = &self.contexts[batch.input];
+        let mut sink = (C::new(&self.layout, range.len()), Counts::default());
+        let (rules, opts) = (self.cfg.rules, &self.cfg.options);
+        match &batch.columns {
+            Some(columns) => {
+                let rows = range.map(|row| ArrowRow { columns, row });
+                stage_rows(rules, opts, ctx, first_row, rows, &mut sink);
+            }
+            None => {
+                let rows = range.map(|r| batch.csv_row(r));
+                stage_rows(rules, opts, ctx, first_row, rows, &mut sink);
+            }
+        }
+        sink
+    }
 }
 
 /// For each pass-through header (`kept`, in layout order), this input's
@@ -310,6 +334,9 @@ type BatchResult = Result<Batch, RunError>;
 
 /// The reader thread; it returns the per-input summaries.
 type ReaderHandle = thread::JoinHandle<Result<Vec<InputSummary>, RunError>>;
+
+/// Where each batch's encoded chunks go to the writer thread.
+type ToWriter<F> = mpsc::SyncSender<Vec<<F as RowFiles>::Chunk>>;
 
 /// The writer thread.
 type WriterHandle = thread::JoinHandle<Result<(), RunError>>;
@@ -366,45 +393,15 @@ fn spawn_reader(
     Ok((rx, recycle_tx, handle))
 }
 
-/// Formatted chunks for the writer, in order: (stages CSV bytes, stages
-/// Parquet rows, flagged CSV bytes).
-type Buffers = Vec<(Vec<u8>, Option<ParquetRows>, Vec<u8>)>;
-
-/// The per-row output file.
-enum StagesOut {
-    Csv(CsvOut),
-    Parquet(Box<ParquetOut>),
-}
-
-/// Starts the writer thread: it writes the chunks in the order received,
-/// then finishes and syncs both files.
-fn spawn_writer(
-    mut stages: StagesOut,
-    mut flagged: CsvOut,
-) -> Result<(mpsc::SyncSender<Buffers>, WriterHandle), RunError> {
-    let (tx, rx) = sync_channel::<Buffers>(CHANNEL_DEPTH);
+/// Starts the writer thread: it writes each batch's chunks in the order
+/// received, then finishes and syncs the files.
+fn spawn_writer<F: RowFiles>(mut files: F) -> Result<(ToWriter<F>, WriterHandle), RunError> {
+    let (tx, rx) = sync_channel::<Vec<F::Chunk>>(CHANNEL_DEPTH);
     let handle = thread::Builder::new().name("netstage-writer".into()).spawn(move || {
-        for buffers in rx {
-            let mut parquet_chunks = Vec::with_capacity(buffers.len());
-            for (csv, parquet, f) in buffers {
-                match (&mut stages, parquet) {
-                    (StagesOut::Csv(out), _) => out.write(&csv)?,
-                    (StagesOut::Parquet(_), Some(rows)) => parquet_chunks.push(rows),
-                    (StagesOut::Parquet(_), None) => {
-                        return Err(RunError::Internal("chunk without parquet rows".into()));
-                    }
-                }
-                flagged.write(&f)?;
-            }
-            if let StagesOut::Parquet(out) = &mut stages {
-                out.write(parquet_chunks)?;
-            }
+        for chunks in rx {
+            files.write(chunks)?;
         }
-        match stages {
-            StagesOut::Csv(out) => out.finish()?,
-            StagesOut::Parquet(out) => out.finish()?,
-        }
-        flagged.finish()
+        files.finish()
     });
     let handle = handle.map_err(|e| RunError::Internal(format!("cannot start the writer thread: {e}")))?;
     Ok((tx, handle))
@@ -414,44 +411,6 @@ fn join_writer(writer: WriterHandle) -> Result<(), RunError> {
     writer
         .join()
         .map_err(|_| RunError::Internal("writer thread panicked".into()))?
-}
-
-/// A CSV output file being written through a buffer.
-struct CsvOut {
-    path: PathBuf,
-    file: BufWriter<File>,
-}
-
-impl CsvOut {
-    fn new(file: File, path: PathBuf, layout: &Layout) -> Result<CsvOut, RunError> {
-        let mut out = CsvOut {
-            path,
-            file: BufWriter::with_capacity(WRITE_BUFFER, file),
-        };
-        let mut header = csv::Writer::from_writer(Vec::new());
-        header
-            .write_record(layout.header())
-            .map_err(|e| RunError::Internal(e.to_string()))?;
-        let header = header.into_inner().map_err(|e| RunError::Internal(e.to_string()))?;
-        out.write(&header)?;
-        Ok(out)
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> Result<(), RunError> {
-        self.file.write_all(bytes).map_err(|e| io_error(&self.path, e))
-    }
-
-    fn finish(mut self) -> Result<(), RunError> {
-        self.file.flush().map_err(|e| io_error(&self.path, e))?;
-        self.file.get_ref().sync_all().map_err(|e| io_error(&self.path, e))
-    }
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> RunError {
-    RunError::Io {
-        path: path.display().to_string(),
-        source: e,
-    }
 }
 
 fn write_file(out_dir: &mut OutputDir, name: &str, bytes: &[u8]) -> Result<(), RunError> {

@@ -324,7 +324,9 @@ fn explain_prints_each_step() {
     for want in [
         "Routed to net_jejunum_ileum (schema ID 00310, AJCC edition 08)",
         "T3 N2 M1a",
-        "stage            4 (IV)",
+        "stage            4\n",
+        "stage_display    IV\n",
+        "t                T3\n",
     ] {
         assert!(s.contains(want), "missing {want:?} in\n{s}");
     }

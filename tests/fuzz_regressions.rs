@@ -18,10 +18,11 @@
 use std::sync::OnceLock;
 
 use csv::{ByteRecord, ReaderBuilder};
-use netstage::columns::{ColumnMap, ColumnOverrides};
-use netstage::output::Layout;
-use netstage::pipeline::OutputFormat;
-use netstage::stage_rows::{InputContext, stage_rows};
+use netstage::read::columns::{ColumnMap, ColumnOverrides};
+use netstage::stage::{InputContext, stage_rows};
+use netstage::write::ChunkEncoder;
+use netstage::write::columns::Layout;
+use netstage::write::csv_out::CsvChunk;
 use netstage_rules::{EditionChoice, Field, Options, Outcome, Record, RuleSet, Status};
 
 /// Separates the fields of a `record` input.
@@ -222,21 +223,21 @@ pub fn check_csv_rows(data: &[u8]) {
             Err(_) => break,
         }
     }
-    let out = stage_rows(
+    let mut out = CsvChunk::new(&Layout::default(), rows.len());
+    stage_rows(
         RuleSet::standard(),
         &Options::default(),
         csv_context(),
-        &Layout::default(),
-        OutputFormat::Csv,
         1,
         &rows,
+        &mut out,
     );
-    assert_eq!(out.rows_written, rows.len() as u64, "rows_written != input records");
-    assert!(std::str::from_utf8(&out.stages).is_ok(), "stages output is not UTF-8");
+    assert_eq!(out.rows(), rows.len() as u64, "rows written != input records");
+    assert!(std::str::from_utf8(out.stages()).is_ok(), "stages output is not UTF-8");
     let mut back = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(&out.stages[..]);
+        .from_reader(out.stages());
     let mut n = 0usize;
     for (i, rec) in back.byte_records().enumerate() {
         let rec = rec.unwrap_or_else(|e| panic!("output record {} does not parse: {e}", i + 1));
@@ -283,10 +284,10 @@ pub fn check_csv_rows(data: &[u8]) {
 /// else; every record has the reader's width and row numbers run on; each
 /// batch stages to exactly its number of rows; the row count is the sum.
 pub fn check_xml(data: &[u8]) {
-    use netstage::batch::Batch;
-    use netstage::input::ReadTally;
-    use netstage::raw_row::RawRow;
-    use netstage::xml_source::XmlSource;
+    use netstage::read::batch::Batch;
+    use netstage::read::input::ReadTally;
+    use netstage::read::raw_row::RawRow;
+    use netstage::read::xml_source::XmlSource;
 
     let stream = Box::new(std::io::Cursor::new(data.to_vec()));
     let mut src = XmlSource::from_stream("fuzz.xml", stream, ReadTally::default()).expect("opening bytes never fails");
@@ -306,16 +307,16 @@ pub fn check_xml(data: &[u8]) {
                 for r in &rows {
                     assert_eq!(r.width(), ctx.columns.width, "record width");
                 }
-                let out = stage_rows(
+                let mut out = CsvChunk::new(&Layout::default(), rows.len());
+                stage_rows(
                     RuleSet::standard(),
                     &Options::default(),
                     &ctx,
-                    &Layout::default(),
-                    OutputFormat::Csv,
                     batch.first_row,
                     rows,
+                    &mut out,
                 );
-                assert_eq!(out.rows_written, batch.len as u64, "rows_written != batch rows");
+                assert_eq!(out.rows(), batch.len as u64, "rows written != batch rows");
                 total += batch.len as u64;
             }
             Ok(false) => break,

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
-use netstage::columns::ColumnOverrides;
+use netstage::read::columns::ColumnOverrides;
 use netstage::{OutputFormat, RunConfig};
 use netstage_rules::Options;
 use proptest::prelude::*;

@@ -4,14 +4,28 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-use crate::batch::Batch;
-use crate::columns::{ColumnMap, ColumnOverrides};
-use crate::csv_source::CsvSource;
 use crate::error::RunError;
-use crate::input::InputFormat;
-use crate::parquet_source::ParquetSource;
-use crate::summary::InputSummary;
-use crate::xml_source::XmlSource;
+use crate::read::batch::Batch;
+use crate::read::columns::{ColumnMap, ColumnOverrides};
+use crate::read::csv_source::CsvSource;
+use crate::read::input::InputFormat;
+use crate::read::parquet_source::ParquetSource;
+use crate::read::xml_source::{XmlInfo, XmlSource};
+
+/// One input's line in `summary.json`.
+#[derive(Clone, Debug)]
+pub struct InputSummary {
+    /// Path as given (`-` for stdin).
+    pub path: String,
+    /// Data rows read.
+    pub rows: u64,
+    /// Size of the input as stored (compressed size for `.gz`), when known.
+    pub bytes: Option<u64>,
+    /// Hex sha256 of the raw bytes read.
+    pub sha256: String,
+    /// A NAACCR XML input's root attributes (`None` for CSV and Parquet).
+    pub xml: Option<XmlInfo>,
+}
 
 /// One input file being read.
 pub enum Source {

@@ -3,7 +3,7 @@
 
 use csv::ByteRecord;
 
-use crate::text_column::TextColumn;
+use crate::read::text_column::TextColumn;
 
 /// A row's fields by column index (numbered as in the input's `ColumnMap`),
 /// borrowed for `'a` from the batch that holds them.
@@ -37,7 +37,7 @@ impl<'a> RawRow<'a> for &'a ByteRecord {
     }
 }
 
-/// A CSV record packed in a [`crate::batch::Batch`].
+/// A CSV record packed in a [`crate::read::batch::Batch`].
 #[derive(Clone, Copy)]
 pub struct CsvRow<'a> {
     /// The batch's field bytes.

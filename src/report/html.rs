@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use netstage_rules::Status;
 use serde_json::{Map, Value};
 
-use crate::summary::{STAGE_ORDER, site_order};
+use crate::report::summary::{STAGE_ORDER, site_order};
 
 /// How the report is drawn.
 #[derive(Clone, Copy, Debug, Default)]

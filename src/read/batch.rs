@@ -9,8 +9,11 @@
 
 use csv::ByteRecord;
 
-use crate::raw_row::CsvRow;
-use crate::text_column::TextColumn;
+use crate::read::raw_row::CsvRow;
+use crate::read::text_column::TextColumn;
+
+/// Records per batch handed from the reader to the stagers.
+pub const BATCH_ROWS: usize = 16 * 1024;
 
 /// Most bytes of CSV records (fields and their offsets) in one batch: a batch
 /// ends at the record that reaches it, or at the row limit. Bounds memory when
@@ -124,7 +127,7 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raw_row::RawRow;
+    use crate::read::raw_row::RawRow;
 
     #[test]
     fn records_come_back_field_by_field() {

@@ -10,7 +10,8 @@ use netstage_rules::table::fast_hash::FastMap;
 use netstage_rules::{Basis, Code, CodeSet, Field, Outcome, Schema, SiteGroup, StageCode, Status};
 use serde_json::{Value, json};
 
-use crate::xml_source::XmlInfo;
+use crate::read::source::InputSummary;
+use crate::stage::{RowId, RowSink};
 
 /// How many error rows are remembered for the `--strict` report.
 pub const FIRST_ERRORS_KEPT: usize = 10;
@@ -205,6 +206,12 @@ pub struct Counts {
 
 /// Key used for rows of an invalid site in `by_site_stage`.
 pub const NO_SITE: &str = "unknown_site";
+
+impl RowSink for Counts {
+    fn row(&mut self, id: &RowId<'_>, outcome: &Outcome<'_>) {
+        self.add(id.input, id.row, outcome);
+    }
+}
 
 impl Counts {
     /// Counts one row.
@@ -446,32 +453,17 @@ impl Counts {
     }
 }
 
-/// One input's line in `summary.json`.
-#[derive(Clone, Debug)]
-pub struct InputSummary {
-    /// Path as given (`-` for stdin).
-    pub path: String,
-    /// Data rows read.
-    pub rows: u64,
-    /// Size of the input as stored (compressed size for `.gz`), when known.
-    pub bytes: Option<u64>,
-    /// Hex sha256 of the raw bytes read.
-    pub sha256: String,
-    /// A NAACCR XML input's root attributes (`None` for CSV and Parquet).
-    pub xml: Option<XmlInfo>,
-}
-
-impl InputSummary {
-    /// The input's object in `summary.json`: an XML input adds `naaccr_xml`.
-    fn to_json(&self) -> Value {
-        let mut v = json!({"path": self.path, "rows": self.rows, "bytes": self.bytes, "sha256": self.sha256});
-        if let Some(x) = &self.xml {
+/// An input's object in `summary.json`: an XML input adds `naaccr_xml`.
+fn input_json(input: &InputSummary) -> Value {
+    {
+        let mut v = json!({"path": input.path, "rows": input.rows, "bytes": input.bytes, "sha256": input.sha256});
+        if let Some(x) = &input.xml {
             v["naaccr_xml"] = json!({
                 "base_dictionary_uri": x.base_dictionary_uri,
                 "naaccr_version": x.naaccr_version(),
                 "record_type": x.record_type,
                 "specification_version": x.specification_version,
-                "tumors": self.rows,
+                "tumors": input.rows,
             });
         }
         v
@@ -534,7 +526,7 @@ pub fn summary_json(
     };
     json!({
         "tool": concat!("netstage ", env!("CARGO_PKG_VERSION")),
-        "inputs": inputs.iter().map(InputSummary::to_json).collect::<Vec<_>>(),
+        "inputs": inputs.iter().map(input_json).collect::<Vec<_>>(),
         "rows": {
             "read": counts.rows,
             "written": rows_written,

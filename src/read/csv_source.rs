@@ -5,10 +5,10 @@ use std::io::Read;
 
 use csv::ByteRecord;
 
-use crate::batch::{Batch, MAX_BATCH_BYTES};
-use crate::columns::{ColumnMap, ColumnOverrides};
 use crate::error::{RunError, read_error};
-use crate::input::{ReadTally, TextInput, open_text};
+use crate::read::batch::{Batch, MAX_BATCH_BYTES};
+use crate::read::columns::{ColumnMap, ColumnOverrides};
+use crate::read::input::{ReadTally, TextInput, open_text};
 
 /// A CSV input being read.
 pub struct CsvSource {

@@ -13,10 +13,10 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use sha2::{Digest, Sha256};
 
-use crate::batch::Batch;
-use crate::columns::{ColumnMap, ColumnOverrides};
 use crate::error::RunError;
-use crate::text_column::{TextColumn, supported};
+use crate::read::batch::Batch;
+use crate::read::columns::{ColumnMap, ColumnOverrides};
+use crate::read::text_column::{TextColumn, supported};
 
 /// A Parquet input being read.
 pub struct ParquetSource {
@@ -88,7 +88,7 @@ impl ParquetSource {
         let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
         let reader = builder
             .with_projection(mask)
-            .with_batch_size(crate::pipeline::BATCH_ROWS)
+            .with_batch_size(crate::read::batch::BATCH_ROWS)
             .build()
             .map_err(|e| corrupt(path, e))?;
         // The input's sha256, computed alongside the reading.

@@ -2,14 +2,14 @@
 //! (`row` UInt64, `organ_general` Boolean, codes as strings, blank = null),
 //! built per staging chunk, encoded column by column in parallel, written in
 //! bounded row groups. The outcome columns are dictionary-encoded from keys
-//! ([`crate::parquet_dict`]); the others go through arrow-rs.
+//! ([`crate::write::parquet_dict`]); the others go through arrow-rs.
 
 use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use arrow_array::ArrayRef;
-use arrow_array::builder::{ArrayBuilder, BooleanBuilder, StringBuilder, UInt64Builder};
+use arrow_array::builder::{BooleanBuilder, StringBuilder, UInt64Builder};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use bytes::Bytes;
 use parquet::arrow::ArrowWriter;
@@ -27,20 +27,24 @@ use rayon::prelude::*;
 
 use netstage_rules::Outcome;
 
-use crate::error::RunError;
-use crate::output::{COLUMNS, FIRST_OUTCOME_CELL, Layout, ORGAN_GENERAL_CELL, OUTCOME_CELLS, RowId, outcome_cells};
-use crate::parquet_dict::{CodedKeys, DictColumn};
+use crate::error::{RunError, io_error};
+use crate::stage::{RowId, RowSink};
+use crate::write::columns::{Cell, Layout};
+use crate::write::csv_out::{CsvFile, CsvRowEncoder};
+use crate::write::outdir::OutputDir;
+use crate::write::parquet_dict::{CodedKeys, DictColumn};
+use crate::write::{ChunkEncoder, RowFiles};
 
 /// Rows per row group (a row group ends at the first batch boundary past it).
 const ROW_GROUP_ROWS: usize = 128 * 1024;
 
-/// The kind of each column of a layout, by position (a `--keep-columns`
-/// column may share a contract column's name).
+/// How a column is stored, from what its cell holds (a `--keep-columns`
+/// column is text whatever its name).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ColumnKind {
     /// `row`.
     Row,
-    /// `organ_general`.
+    /// A true/false outcome (`organ_general`).
     Boolean,
     /// An outcome column written from dictionary keys.
     Coded,
@@ -48,20 +52,22 @@ enum ColumnKind {
     Text,
 }
 
+impl ColumnKind {
+    fn of(cell: Cell) -> ColumnKind {
+        match cell {
+            Cell::Row => ColumnKind::Row,
+            Cell::Boolean(_) => ColumnKind::Boolean,
+            Cell::Code(_) | Cell::TableValue(_) => ColumnKind::Coded,
+            Cell::Source | Cell::RecordId | Cell::TumorRecord | Cell::Messages => ColumnKind::Text,
+        }
+    }
+}
+
 fn column_kinds(layout: &Layout) -> Vec<ColumnKind> {
-    let header = layout.header();
-    let contract = header.len() - layout.keep.len();
-    let outcome = &COLUMNS[FIRST_OUTCOME_CELL..FIRST_OUTCOME_CELL + OUTCOME_CELLS];
-    header
-        .iter()
-        .enumerate()
-        .map(|(i, name)| match name.as_str() {
-            _ if i >= contract => ColumnKind::Text,
-            "row" => ColumnKind::Row,
-            "organ_general" => ColumnKind::Boolean,
-            n if outcome.contains(&n) => ColumnKind::Coded,
-            _ => ColumnKind::Text,
-        })
+    layout
+        .columns()
+        .map(|c| ColumnKind::of(c.cell))
+        .chain(layout.keep.iter().map(|_| ColumnKind::Text))
         .collect()
 }
 
@@ -119,84 +125,95 @@ impl CodedColumn {
     }
 }
 
+/// The builder of one contract column of a chunk.
+enum ColumnBuilder {
+    Row(UInt64Builder),
+    Boolean(BooleanBuilder),
+    Coded(Box<CodedColumn>),
+    Text(StringBuilder),
+}
+
 /// One column of a finished chunk.
 enum ChunkColumn {
     Arrow(ArrayRef),
     Coded(CodedKeys),
 }
 
-/// One chunk's rows, column by column.
+/// One chunk's rows, column by column, built from the column registry.
 pub struct ParquetRows {
-    row: UInt64Builder,
-    source: StringBuilder,
-    record_id: StringBuilder,
-    tumor_record: StringBuilder,
-    organ_general: BooleanBuilder,
-    /// The outcome columns but `organ_general`, in contract order.
-    coded: Vec<CodedColumn>,
-    messages: StringBuilder,
+    /// The layout's contract columns: what each cell holds, and its builder.
+    columns: Vec<(Cell, ColumnBuilder)>,
+    /// Pass-through columns.
     keep: Vec<StringBuilder>,
+    /// Scratch for a row's messages.
+    msgs: String,
+    rows: usize,
 }
 
 impl ParquetRows {
     /// Empty builders for a layout.
     pub fn new(layout: &Layout, capacity: usize) -> ParquetRows {
         let text = |bytes_per_row| StringBuilder::with_capacity(capacity, capacity * bytes_per_row);
+        let columns = layout
+            .columns()
+            .map(|c| {
+                let builder = match c.cell {
+                    Cell::Row => ColumnBuilder::Row(UInt64Builder::with_capacity(capacity)),
+                    Cell::Boolean(_) => ColumnBuilder::Boolean(BooleanBuilder::with_capacity(capacity)),
+                    Cell::Code(_) | Cell::TableValue(_) => ColumnBuilder::Coded(Box::new(CodedColumn::new(capacity))),
+                    Cell::Source | Cell::RecordId => ColumnBuilder::Text(text(16)),
+                    Cell::TumorRecord => ColumnBuilder::Text(text(2)),
+                    Cell::Messages => ColumnBuilder::Text(text(32)),
+                };
+                (c.cell, builder)
+            })
+            .collect();
         ParquetRows {
-            row: UInt64Builder::with_capacity(capacity),
-            source: text(if layout.with_source { 16 } else { 0 }),
-            record_id: text(16),
-            tumor_record: text(2),
-            organ_general: BooleanBuilder::with_capacity(capacity),
-            coded: (0..OUTCOME_CELLS - 1).map(|_| CodedColumn::new(capacity)).collect(),
-            messages: text(32),
+            columns,
             keep: layout.keep.iter().map(|_| text(8)).collect(),
+            msgs: String::new(),
+            rows: 0,
         }
     }
 
-    /// Appends one row: its identity, outcome and formatted messages.
-    pub fn push(&mut self, id: &RowId<'_>, out: &Outcome<'_>, messages: &str) {
-        self.row.append_value(id.row);
-        append(&mut self.source, id.source);
-        append(&mut self.record_id, id.record_id);
-        append(&mut self.tumor_record, id.tumor_record);
-        self.organ_general.append_option(out.organ_general);
-        let cells = outcome_cells(out);
-        let coded = cells
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != ORGAN_GENERAL_CELL)
-            .map(|(_, c)| c);
-        for (column, cell) in self.coded.iter_mut().zip(coded) {
-            column.push(cell);
+    /// Appends one row: its identity and outcome.
+    pub fn push(&mut self, id: &RowId<'_>, out: &Outcome<'_>) {
+        for (cell, builder) in &mut self.columns {
+            match (*cell, builder) {
+                (Cell::Row, ColumnBuilder::Row(b)) => b.append_value(id.row),
+                (Cell::Code(f) | Cell::TableValue(f), ColumnBuilder::Coded(b)) => b.push(f(out)),
+                (Cell::Boolean(f), ColumnBuilder::Boolean(b)) => b.append_option(f(out)),
+                (Cell::Source, ColumnBuilder::Text(b)) => append(b, id.source),
+                (Cell::RecordId, ColumnBuilder::Text(b)) => append(b, id.record_id),
+                (Cell::TumorRecord, ColumnBuilder::Text(b)) => append(b, id.tumor_record),
+                (Cell::Messages, ColumnBuilder::Text(b)) => {
+                    self.msgs.clear();
+                    out.messages.write_to(&mut self.msgs);
+                    append(b, &self.msgs);
+                }
+                // `new` pairs every cell with its builder.
+                _ => unreachable!("a column builder of another kind than its cell"),
+            }
         }
-        append(&mut self.messages, messages);
         for (b, v) in self.keep.iter_mut().zip(id.keep) {
             append(b, v);
         }
+        self.rows += 1;
     }
 
     /// The chunk's columns in layout order.
-    fn finish(mut self, with_source: bool) -> Vec<ChunkColumn> {
-        let mut columns: Vec<ChunkColumn> = Vec::with_capacity(COLUMNS.len() + self.keep.len());
-        let mut arrow = |a: ArrayRef| columns.push(ChunkColumn::Arrow(a));
-        arrow(Arc::new(self.row.finish()));
-        if with_source {
-            arrow(Arc::new(self.source.finish()));
-        }
-        arrow(Arc::new(self.record_id.finish()));
-        arrow(Arc::new(self.tumor_record.finish()));
-        for (i, column) in self.coded.into_iter().enumerate() {
-            if i == ORGAN_GENERAL_CELL {
-                columns.push(ChunkColumn::Arrow(Arc::new(self.organ_general.finish())));
-            }
-            columns.push(ChunkColumn::Coded(column.keys));
-        }
-        columns.push(ChunkColumn::Arrow(Arc::new(self.messages.finish())));
-        for b in &mut self.keep {
-            columns.push(ChunkColumn::Arrow(Arc::new(b.finish())));
-        }
-        columns
+    fn finish(self) -> Vec<ChunkColumn> {
+        let contract = self.columns.into_iter().map(|(_, builder)| match builder {
+            ColumnBuilder::Row(mut b) => ChunkColumn::Arrow(Arc::new(b.finish())),
+            ColumnBuilder::Boolean(mut b) => ChunkColumn::Arrow(Arc::new(b.finish())),
+            ColumnBuilder::Coded(c) => ChunkColumn::Coded(c.keys),
+            ColumnBuilder::Text(mut b) => ChunkColumn::Arrow(Arc::new(b.finish())),
+        });
+        let keep = self
+            .keep
+            .into_iter()
+            .map(|mut b| ChunkColumn::Arrow(Arc::new(b.finish())));
+        contract.chain(keep).collect()
     }
 }
 
@@ -205,6 +222,71 @@ fn append(b: &mut StringBuilder, cell: &str) {
         b.append_null();
     } else {
         b.append_value(cell);
+    }
+}
+
+/// One chunk of rows for `stages.parquet`, with its `flagged.csv` bytes.
+pub struct ParquetChunk {
+    rows: ParquetRows,
+    flagged: Vec<u8>,
+    csv: CsvRowEncoder,
+}
+
+impl RowSink for ParquetChunk {
+    fn row(&mut self, id: &RowId<'_>, outcome: &Outcome<'_>) {
+        self.rows.push(id, outcome);
+        if outcome.flagged {
+            self.csv.encode(&mut self.flagged, id, outcome);
+        }
+    }
+}
+
+impl ChunkEncoder for ParquetChunk {
+    fn new(layout: &Layout, rows: usize) -> ParquetChunk {
+        ParquetChunk {
+            rows: ParquetRows::new(layout, rows),
+            flagged: Vec::new(),
+            csv: CsvRowEncoder::new(layout),
+        }
+    }
+
+    fn rows(&self) -> u64 {
+        self.rows.rows as u64
+    }
+}
+
+/// `stages.parquet` and `flagged.csv`.
+pub struct ParquetFiles {
+    stages: ParquetOut,
+    flagged: CsvFile,
+}
+
+impl ParquetFiles {
+    /// Creates both files; Parquet columns are encoded on `pool`.
+    pub fn create(out_dir: &mut OutputDir, layout: &Layout, pool: Arc<ThreadPool>) -> Result<ParquetFiles, RunError> {
+        let (file, path) = out_dir.create("stages.parquet")?;
+        Ok(ParquetFiles {
+            stages: ParquetOut::new(file, path, layout, pool)?,
+            flagged: CsvFile::create(out_dir, "flagged.csv", layout)?,
+        })
+    }
+}
+
+impl RowFiles for ParquetFiles {
+    type Chunk = ParquetChunk;
+
+    fn write(&mut self, chunks: Vec<ParquetChunk>) -> Result<(), RunError> {
+        let mut rows = Vec::with_capacity(chunks.len());
+        for chunk in chunks {
+            self.flagged.write(&chunk.flagged)?;
+            rows.push(chunk.rows);
+        }
+        self.stages.write(rows)
+    }
+
+    fn finish(self) -> Result<(), RunError> {
+        self.stages.finish()?;
+        self.flagged.finish()
     }
 }
 
@@ -227,7 +309,6 @@ pub struct ParquetOut {
     path: PathBuf,
     schema: SchemaRef,
     kinds: Vec<ColumnKind>,
-    with_source: bool,
     file: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
     /// Encoders of the row group being written, one per column.
@@ -269,7 +350,6 @@ impl ParquetOut {
             path,
             schema,
             kinds: column_kinds(layout),
-            with_source: layout.with_source,
             file,
             factory,
             columns: Vec::new(),
@@ -308,11 +388,11 @@ impl ParquetOut {
     /// Writes one batch's chunks, in order; ends the row group once it holds
     /// at least [`ROW_GROUP_ROWS`] rows.
     pub fn write(&mut self, chunks: Vec<ParquetRows>) -> Result<(), RunError> {
-        let rows: usize = chunks.iter().map(|c| c.row.len()).sum();
+        let rows: usize = chunks.iter().map(|c| c.rows).sum();
         // Column-major: for each column, its part of every chunk, in order.
         let mut by_column: Vec<Vec<ChunkColumn>> = (0..self.columns.len()).map(|_| Vec::new()).collect();
         for chunk in chunks {
-            for (c, column) in chunk.finish(self.with_source).into_iter().enumerate() {
+            for (c, column) in chunk.finish().into_iter().enumerate() {
                 by_column
                     .get_mut(c)
                     .ok_or_else(|| RunError::Internal("parquet column count".into()))?
@@ -387,20 +467,14 @@ impl ParquetOut {
         }
         let path = self.path;
         let file = self.file.into_inner().map_err(|e| write_error(&path, e))?;
-        file.sync_all().map_err(|e| RunError::Io {
-            path: path.display().to_string(),
-            source: e,
-        })
+        file.sync_all().map_err(|e| io_error(&path, e))
     }
 }
 
 fn write_error(path: &std::path::Path, e: ParquetError) -> RunError {
     match e {
         ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
-            Ok(io) => RunError::Io {
-                path: path.display().to_string(),
-                source: *io,
-            },
+            Ok(io) => io_error(path, *io),
             Err(other) => RunError::Internal(format!("{}: parquet: {other}", path.display())),
         },
         other => RunError::Internal(format!("{}: parquet: {other}", path.display())),
@@ -411,7 +485,7 @@ fn write_error(path: &std::path::Path, e: ParquetError) -> RunError {
 mod tests {
     use arrow_array::cast::AsArray;
     use arrow_array::{Array, RecordBatch, UInt64Array};
-    use netstage_rules::{SiteGroup, StageCode, Status};
+    use netstage_rules::{Code, Message, SiteGroup, StageCode, Status};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
     use super::*;
@@ -428,6 +502,10 @@ mod tests {
         o.organ_general = i.is_multiple_of(2).then_some(i.is_multiple_of(4));
         o.t = Some(["T1", "T2", "T3"][i as usize % 3]);
         o.stage = (!i.is_multiple_of(5)).then(|| StageCode::from_code("2A").unwrap());
+        if i == 2 {
+            o.messages
+                .push(Message::new(Code::WBasisDisagree, "stage").plain("two, \"quoted\""));
+        }
         o
     }
 
@@ -456,13 +534,14 @@ mod tests {
                     let id_text = format!("id{row}");
                     let keep = [if row == 3 { "" } else { "F" }];
                     let id = RowId {
+                        input: 0,
                         row,
                         source: "in.csv",
                         record_id: &id_text,
                         tumor_record: "01",
                         keep: &keep,
                     };
-                    rows.push(&id, &outcome(row), if row == 2 { "W_X: two" } else { "" });
+                    rows.push(&id, &outcome(row));
                 }
                 chunks.push(rows);
             }
@@ -509,7 +588,10 @@ mod tests {
             assert_eq!(text("site_group"), o.site_group.map_or("", SiteGroup::name));
             assert_eq!(text("t"), o.t.unwrap());
             assert_eq!(text("stage"), o.stage.map_or("", StageCode::code));
-            assert_eq!(text("messages"), if r == 2 { "W_X: two" } else { "" });
+            let mut messages = String::new();
+            o.messages.write_to(&mut messages);
+            assert!(r != 2 || !messages.is_empty());
+            assert_eq!(text("messages"), messages);
             assert_eq!(text("sex"), if r == 3 { "" } else { "F" });
             // Never set: an all-null dictionary column.
             assert_eq!(text("basis"), "");

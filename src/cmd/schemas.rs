@@ -103,3 +103,9 @@ pub fn schemas_table() -> String {
     }
     out
 }
+
+/// Prints the chapter table.
+pub fn run() -> std::process::ExitCode {
+    crate::cmd::print_stdout(&schemas_table());
+    std::process::ExitCode::SUCCESS
+}

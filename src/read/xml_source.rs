@@ -13,10 +13,10 @@ use csv::ByteRecord;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use crate::batch::Batch;
-use crate::columns::{ColumnMap, ColumnOverrides};
 use crate::error::{RunError, read_error};
-use crate::input::{ReadTally, TextInput, open_text};
+use crate::read::batch::Batch;
+use crate::read::columns::{ColumnMap, ColumnOverrides};
+use crate::read::input::{ReadTally, TextInput, open_text};
 
 /// The NAACCR XML namespace.
 const NAACCR_NS: &[u8] = b"http://naaccr.org/naaccrxml";

@@ -1,0 +1,187 @@
+//! Staging a run of raw rows (CSV, XML or Parquet): raw row -> engine
+//! `Record` -> `Outcome`, handed with the row's identity to a [`RowSink`]
+//! (an output encoder, the counts). Runs on the rayon workers. Imports the
+//! read side and the rules, nothing downstream: the write and report sides
+//! implement [`RowSink`].
+
+use std::borrow::Cow;
+
+use netstage_rules::record::is_blank_value;
+use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, RuleSet, Status};
+
+use crate::read::columns::ColumnMap;
+use crate::read::raw_row::RawRow;
+
+/// What a worker needs to know about the input a record came from.
+pub struct InputContext {
+    /// Index of the input in the run.
+    pub index: usize,
+    /// Path as given (the `source` column).
+    pub source: String,
+    /// Resolved columns.
+    pub columns: ColumnMap,
+    /// For each `--keep-columns` header of the layout, this input's column.
+    pub keep: Vec<Option<usize>>,
+}
+
+/// What identifies a row besides its outcome: its input, number and the
+/// values copied from it.
+pub struct RowId<'a> {
+    /// Index of the input in the run.
+    pub input: usize,
+    /// 1-based data row number in its file.
+    pub row: u64,
+    /// Input path as given.
+    pub source: &'a str,
+    /// `record_id` as read.
+    pub record_id: &'a str,
+    /// `tumor_record` as read.
+    pub tumor_record: &'a str,
+    /// `--keep-columns` values, in layout order.
+    pub keep: &'a [&'a str],
+}
+
+/// Receives every staged row of a chunk, in input order.
+pub trait RowSink {
+    /// Takes one row's identity and outcome.
+    fn row(&mut self, id: &RowId<'_>, outcome: &Outcome<'_>);
+}
+
+/// Both sinks get every row (an encoder and the counts).
+impl<A: RowSink, B: RowSink> RowSink for (A, B) {
+    #[inline]
+    fn row(&mut self, id: &RowId<'_>, outcome: &Outcome<'_>) {
+        self.0.row(id, outcome);
+        self.1.row(id, outcome);
+    }
+}
+
+/// The text of the first non-blank column of a field, or a flag that its
+/// bytes were not UTF-8.
+enum Value<'a> {
+    Text(&'a str),
+    NotUtf8,
+}
+
+fn field_value<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> (Value<'a>, Option<usize>) {
+    for &i in columns.columns(field) {
+        let Some(text) = rec.text(i) else { continue };
+        return match text {
+            Ok(s) if is_blank_value(s.as_bytes()) => continue,
+            Ok(s) => (Value::Text(s), Some(i)),
+            Err(bytes) if is_blank_value(bytes) => continue,
+            Err(_) => (Value::NotUtf8, Some(i)),
+        };
+    }
+    (Value::Text(""), None)
+}
+
+/// Column `i` as read, with bytes that are not UTF-8 replaced (for copying).
+fn lossy<'a, R: RawRow<'a>>(rec: R, i: usize) -> Cow<'a, str> {
+    match rec.text(i) {
+        Some(Ok(s)) => Cow::Borrowed(s),
+        Some(Err(bytes)) => String::from_utf8_lossy(bytes),
+        None => Cow::Borrowed(""),
+    }
+}
+
+/// The first non-blank column of a field as read (untrimmed), for copying.
+fn copied<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> Cow<'a, str> {
+    for &i in columns.columns(field) {
+        match rec.text(i) {
+            Some(Ok(s)) if !is_blank_value(s.as_bytes()) => return Cow::Borrowed(s),
+            Some(Err(bytes)) if !is_blank_value(bytes) => return String::from_utf8_lossy(bytes),
+            _ => {}
+        }
+    }
+    Cow::Borrowed("")
+}
+
+/// Stages `rows` (row numbers from `first_row`) into `sink`.
+pub fn stage_rows<'a, R: RawRow<'a>>(
+    rules: &RuleSet,
+    opts: &Options,
+    ctx: &InputContext,
+    first_row: u64,
+    rows: impl IntoIterator<Item = R>,
+    sink: &mut impl RowSink,
+) {
+    // One outcome for every well-formed row: its message list is reused.
+    let mut staged: Outcome<'_> = Outcome::blank(Status::Error);
+    for (i, raw) in rows.into_iter().enumerate() {
+        let row = first_row + i as u64;
+        if let Some(problem) = raw.problem() {
+            let mut m = Messages::default();
+            m.push(Message::new(Code::ERecord, "record").plain(problem));
+            emit(sink, ctx, row, raw, false, &Outcome::unreadable(m));
+            continue;
+        }
+        if raw.width() != ctx.columns.width {
+            let shape = format!("has {} fields, the header has {}", raw.width(), ctx.columns.width);
+            let mut m = Messages::default();
+            m.push(Message::new(Code::ERecord, "record").plain(&shape));
+            // A record of the wrong shape: its fields cannot be trusted, so
+            // nothing of it is copied.
+            emit(sink, ctx, row, raw, false, &Outcome::unreadable(m));
+            continue;
+        }
+        let mut record = Record::new();
+        for &field in ctx.columns.fields() {
+            let (value, column) = field_value(raw, &ctx.columns, field);
+            if field == Field::SizeMm {
+                // The size is read as item-756 codes when the 756 column gave it.
+                record.size_coded = column.is_some() && column == ctx.columns.coded_size_column;
+            }
+            match value {
+                Value::Text(s) => {
+                    record.set(field, s);
+                }
+                Value::NotUtf8 => {
+                    record.set_not_utf8(field);
+                }
+            }
+        }
+        rules.stage_to(&record, opts, &mut staged);
+        emit(sink, ctx, row, raw, true, &staged);
+    }
+}
+
+/// Hands one staged row to the sink. `copy_ids`: copy record_id,
+/// tumor_record and the `--keep-columns` values from the record (false for a
+/// record of the wrong shape, whose fields cannot be trusted).
+fn emit<'a, R: RawRow<'a>>(
+    sink: &mut impl RowSink,
+    ctx: &InputContext,
+    row: u64,
+    raw: R,
+    copy_ids: bool,
+    outcome: &Outcome<'_>,
+) {
+    let (record_id, tumor_record) = if copy_ids {
+        (
+            copied(raw, &ctx.columns, Field::RecordId),
+            copied(raw, &ctx.columns, Field::TumorRecord),
+        )
+    } else {
+        (Cow::Borrowed(""), Cow::Borrowed(""))
+    };
+    // Empty (no allocation) unless --keep-columns; nothing of a malformed record.
+    let keep: Vec<Cow<'_, str>> = ctx
+        .keep
+        .iter()
+        .map(|c| match c {
+            Some(i) if copy_ids => lossy(raw, *i),
+            _ => Cow::Borrowed(""),
+        })
+        .collect();
+    let keep_refs: Vec<&str> = keep.iter().map(|c| c.as_ref()).collect();
+    let id = RowId {
+        input: ctx.index,
+        row,
+        source: &ctx.source,
+        record_id: &record_id,
+        tumor_record: &tumor_record,
+        keep: &keep_refs,
+    };
+    sink.row(&id, outcome);
+}

@@ -1,0 +1,267 @@
+//! CSV output: rows encoded from the column registry into a chunk's bytes on
+//! the staging workers, and the files (`stages.csv`, `flagged.csv`) they are
+//! written to in order.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use netstage_rules::Outcome;
+
+use crate::error::{RunError, io_error};
+use crate::stage::{RowId, RowSink};
+use crate::write::columns::{Cell, Layout, contract_columns};
+use crate::write::outdir::OutputDir;
+use crate::write::{ChunkEncoder, RowFiles};
+
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// Appends `v` in decimal without the formatting machinery (hot path).
+fn push_decimal(buf: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
+/// Writes one CSV cell, quoted when it holds a separator, quote or line break
+/// (the bytes `csv::Writer` writes: see the differential test).
+pub fn write_cell(buf: &mut Vec<u8>, cell: &str) {
+    let bytes = cell.as_bytes();
+    if !bytes.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        buf.extend_from_slice(bytes);
+        return;
+    }
+    buf.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            buf.push(b'"');
+        }
+        buf.push(b);
+    }
+    buf.push(b'"');
+}
+
+/// Encodes rows as CSV lines with a layout's columns; `msgs` is scratch
+/// reused across rows.
+#[derive(Default)]
+pub struct CsvRowEncoder {
+    with_source: bool,
+    msgs: String,
+}
+
+impl CsvRowEncoder {
+    /// An encoder for a layout.
+    pub fn new(layout: &Layout) -> CsvRowEncoder {
+        CsvRowEncoder {
+            with_source: layout.with_source,
+            msgs: String::new(),
+        }
+    }
+
+    /// Appends one row as a CSV line (`\n` terminated).
+    pub fn encode(&mut self, buf: &mut Vec<u8>, id: &RowId<'_>, out: &Outcome<'_>) {
+        let mut first = true;
+        for column in contract_columns(self.with_source) {
+            if !first {
+                buf.push(b',');
+            }
+            first = false;
+            match column.cell {
+                Cell::Row => push_decimal(buf, id.row),
+                Cell::Source => write_cell(buf, id.source),
+                Cell::RecordId => write_cell(buf, id.record_id),
+                Cell::TumorRecord => write_cell(buf, id.tumor_record),
+                Cell::Code(f) => buf.extend_from_slice(f(out).as_bytes()),
+                Cell::TableValue(f) => write_cell(buf, f(out)),
+                Cell::Boolean(_) => {
+                    let text = column.cell.outcome_text(out).unwrap_or_default();
+                    buf.extend_from_slice(text.as_bytes());
+                }
+                Cell::Messages => {
+                    self.msgs.clear();
+                    out.messages.write_to(&mut self.msgs);
+                    write_cell(buf, &self.msgs);
+                }
+            }
+        }
+        for k in id.keep {
+            buf.push(b',');
+            write_cell(buf, k);
+        }
+        buf.push(b'\n');
+    }
+}
+
+/// One chunk of rows as `stages.csv` and `flagged.csv` bytes.
+#[derive(Default)]
+pub struct CsvChunk {
+    encoder: CsvRowEncoder,
+    stages: Vec<u8>,
+    flagged: Vec<u8>,
+    rows: u64,
+}
+
+impl CsvChunk {
+    /// The chunk's `stages.csv` lines.
+    pub fn stages(&self) -> &[u8] {
+        &self.stages
+    }
+
+    /// The chunk's `flagged.csv` lines.
+    pub fn flagged(&self) -> &[u8] {
+        &self.flagged
+    }
+}
+
+impl RowSink for CsvChunk {
+    fn row(&mut self, id: &RowId<'_>, outcome: &Outcome<'_>) {
+        let start = self.stages.len();
+        self.encoder.encode(&mut self.stages, id, outcome);
+        if outcome.flagged {
+            self.flagged.extend_from_slice(&self.stages[start..]);
+        }
+        self.rows += 1;
+    }
+}
+
+impl ChunkEncoder for CsvChunk {
+    fn new(layout: &Layout, rows: usize) -> CsvChunk {
+        CsvChunk {
+            encoder: CsvRowEncoder::new(layout),
+            stages: Vec::with_capacity(rows * 160),
+            flagged: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+/// A CSV output file written through a buffer, its header first.
+pub struct CsvFile {
+    path: PathBuf,
+    file: BufWriter<File>,
+}
+
+impl CsvFile {
+    /// Creates `name` in the output directory and writes the layout's header
+    /// (through `csv::Writer`).
+    pub fn create(out_dir: &mut OutputDir, name: &str, layout: &Layout) -> Result<CsvFile, RunError> {
+        let (file, path) = out_dir.create(name)?;
+        let mut out = CsvFile {
+            path,
+            file: BufWriter::with_capacity(WRITE_BUFFER, file),
+        };
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header
+            .write_record(layout.header())
+            .map_err(|e| RunError::Internal(e.to_string()))?;
+        let header = header.into_inner().map_err(|e| RunError::Internal(e.to_string()))?;
+        out.write(&header)?;
+        Ok(out)
+    }
+
+    /// Appends encoded rows.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), RunError> {
+        self.file.write_all(bytes).map_err(|e| io_error(&self.path, e))
+    }
+
+    /// Flushes and syncs the file.
+    pub fn finish(mut self) -> Result<(), RunError> {
+        self.file.flush().map_err(|e| io_error(&self.path, e))?;
+        self.file.get_ref().sync_all().map_err(|e| io_error(&self.path, e))
+    }
+}
+
+/// `stages.csv` and `flagged.csv`.
+pub struct CsvFiles {
+    stages: CsvFile,
+    flagged: CsvFile,
+}
+
+impl CsvFiles {
+    /// Creates both files with the layout's header.
+    pub fn create(out_dir: &mut OutputDir, layout: &Layout) -> Result<CsvFiles, RunError> {
+        Ok(CsvFiles {
+            stages: CsvFile::create(out_dir, "stages.csv", layout)?,
+            flagged: CsvFile::create(out_dir, "flagged.csv", layout)?,
+        })
+    }
+}
+
+impl RowFiles for CsvFiles {
+    type Chunk = CsvChunk;
+
+    fn write(&mut self, chunks: Vec<CsvChunk>) -> Result<(), RunError> {
+        for chunk in chunks {
+            self.stages.write(&chunk.stages)?;
+            self.flagged.write(&chunk.flagged)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), RunError> {
+        self.stages.finish()?;
+        self.flagged.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_numbers_in_decimal() {
+        for v in [0u64, 7, 10, 16_384, u64::MAX] {
+            let mut s = Vec::new();
+            push_decimal(&mut s, v);
+            assert_eq!(s, v.to_string().into_bytes());
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand-written cell writer (kept: it writes into the chunk's
+        /// buffer without a per-row writer; see benches/csv_writer.rs) gives
+        /// the bytes `csv::Writer` gives for the same record (two fields or
+        /// more, as every output row).
+        #[test]
+        fn rows_are_written_as_the_csv_crate_writes_them(
+            cells in proptest::collection::vec("[a-z,\"\n\r é;|]{0,6}", 2..8)
+        ) {
+            let mut ours = Vec::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i > 0 {
+                    ours.push(b',');
+                }
+                write_cell(&mut ours, c);
+            }
+            ours.push(b'\n');
+            let mut theirs = csv::Writer::from_writer(Vec::new());
+            theirs.write_record(&cells).unwrap();
+            proptest::prop_assert_eq!(ours, theirs.into_inner().unwrap());
+        }
+    }
+
+    #[test]
+    fn cells_are_quoted_only_when_needed() {
+        let mut buf = Vec::new();
+        for c in ["plain", "a,b", "say \"hi\"", "two\nlines", "", "cr\r"] {
+            write_cell(&mut buf, c);
+            buf.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"||\"cr\r\"|"
+        );
+    }
+}

@@ -1,0 +1,43 @@
+//! The write side: the column registry ([`columns`]) that describes one output
+//! row for every format, the encoders of staged rows ([`csv_out`],
+//! [`parquet_out`]) and the atomic output directory ([`outdir`]).
+
+pub mod columns;
+pub mod csv_out;
+pub mod outdir;
+pub mod parquet_dict;
+pub mod parquet_out;
+
+/// Output file format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// `stages.csv`.
+    #[default]
+    Csv,
+    /// `stages.parquet`.
+    Parquet,
+}
+
+use crate::error::RunError;
+use crate::stage::RowSink;
+use crate::write::columns::Layout;
+
+/// One staging chunk's rows encoded for an output format, built on a
+/// staging worker and handed to the writer thread.
+pub trait ChunkEncoder: RowSink + Send + 'static {
+    /// An empty chunk for a layout, sized for `rows` rows.
+    fn new(layout: &Layout, rows: usize) -> Self;
+    /// Rows encoded so far.
+    fn rows(&self) -> u64;
+}
+
+/// The files a run writes its rows to, fed encoded chunks in input order on
+/// the writer thread.
+pub trait RowFiles: Send + 'static {
+    /// The chunk these files take.
+    type Chunk: ChunkEncoder;
+    /// Writes one batch's chunks, in order.
+    fn write(&mut self, chunks: Vec<Self::Chunk>) -> Result<(), RunError>;
+    /// Finishes and syncs every file.
+    fn finish(self) -> Result<(), RunError>;
+}
