@@ -9,6 +9,7 @@ mod fuzz_regressions;
 mod golden_outputs;
 mod hostile;
 mod import;
+mod layers;
 mod parquet;
 mod pipeline;
 mod privacy;
