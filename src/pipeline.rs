@@ -18,7 +18,7 @@ use crate::read::batch::{BATCH_ROWS, Batch};
 use crate::read::columns::ColumnOverrides;
 use crate::read::input::InputFormat;
 use crate::read::raw_row::ArrowRow;
-use crate::read::source::{InputSummary, Source};
+use crate::read::source::{self, InputSummary, Source};
 use crate::report::html::{self, ReportOptions};
 use crate::report::summary::{Counts, site_stage_table, summary_json};
 use crate::stage::{InputContext, stage_rows};
@@ -106,7 +106,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
     // before anything is written.
     let mut sources = Vec::with_capacity(cfg.inputs.len());
     for path in &cfg.inputs {
-        sources.push(Source::open(path, cfg.input_format, &cfg.overrides, cfg.keep_columns)?);
+        sources.push(source::open(path, cfg.input_format, &cfg.overrides, cfg.keep_columns)?);
     }
     // Pass-through columns: the first input's unrecognised headers.
     let kept: Vec<String> = if cfg.keep_columns {
@@ -125,7 +125,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
             keep: kept_columns(&kept, &s.columns().unused),
         })
         .collect();
-    let progress_counters: Vec<_> = sources.iter().map(Source::progress).collect();
+    let progress_counters: Vec<_> = sources.iter().map(|s| s.progress()).collect();
 
     let pool = Arc::new(
         rayon::ThreadPoolBuilder::new()
@@ -200,7 +200,7 @@ impl Staging<'_> {
     /// written.
     fn stage_all<F: RowFiles>(
         &self,
-        sources: Vec<Source>,
+        sources: Vec<Box<dyn Source>>,
         files: F,
     ) -> Result<(Counts, Vec<InputSummary>, u64), RunError> {
         let (cfg, stop) = (self.cfg, self.stop);
@@ -344,7 +344,7 @@ type WriterHandle = thread::JoinHandle<Result<(), RunError>>;
 /// Starts the reader thread: it reads every input in order into recycled
 /// batches and returns the per-input summaries when done.
 fn spawn_reader(
-    mut sources: Vec<Source>,
+    mut sources: Vec<Box<dyn Source>>,
     stop: StopFlag,
 ) -> Result<(Receiver<BatchResult>, mpsc::Sender<Batch>, ReaderHandle), RunError> {
     let (tx, rx) = sync_channel::<BatchResult>(CHANNEL_DEPTH);
@@ -387,7 +387,7 @@ fn spawn_reader(
             }
         }
         drop(tx);
-        sources.iter_mut().map(Source::summary).collect()
+        sources.iter_mut().map(|s| s.summary()).collect()
     });
     let handle = handle.map_err(|e| RunError::Internal(format!("cannot start the reader thread: {e}")))?;
     Ok((rx, recycle_tx, handle))

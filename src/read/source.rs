@@ -1,5 +1,5 @@
-//! An input of either format behind one interface: header resolution, batches
-//! of raw records, row count, sha256 and progress.
+//! Every input format behind one trait: header resolution, batches of raw
+//! records, progress, and the input's summary (row count, sha256).
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -27,83 +27,104 @@ pub struct InputSummary {
     pub xml: Option<XmlInfo>,
 }
 
-/// One input file being read.
-pub enum Source {
-    /// CSV, CSV.gz or stdin.
-    Csv(Box<CsvSource>),
-    /// Parquet.
-    Parquet(Box<ParquetSource>),
-    /// NAACCR XML or XML.gz.
-    Xml(Box<XmlSource>),
-}
-
-impl Source {
-    /// Opens an input in the format given, or by its extension, and
-    /// resolves its columns.
-    pub fn open(
-        path: &str,
-        format: Option<InputFormat>,
-        overrides: &ColumnOverrides,
-        keep_unused: bool,
-    ) -> Result<Source, RunError> {
-        Ok(match format.unwrap_or_else(|| InputFormat::of(path)) {
-            InputFormat::Parquet => Source::Parquet(Box::new(ParquetSource::open(path, overrides, keep_unused)?)),
-            InputFormat::Csv => Source::Csv(Box::new(CsvSource::open(path, overrides)?)),
-            InputFormat::Xml => Source::Xml(Box::new(XmlSource::open(path)?)),
-        })
-    }
-
+/// One input file being read, whatever its format.
+pub trait Source: Send {
     /// Resolved columns.
-    pub fn columns(&self) -> &ColumnMap {
-        match self {
-            Source::Csv(s) => &s.columns,
-            Source::Parquet(s) => &s.columns,
-            Source::Xml(s) => &s.columns,
-        }
-    }
+    fn columns(&self) -> &ColumnMap;
 
     /// Fills `batch` with up to `max` records; false at end of input.
-    pub fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
-        match self {
-            Source::Csv(s) => s.read_batch(batch, max),
-            Source::Parquet(s) => s.read_batch(batch, max),
-            Source::Xml(s) => s.read_batch(batch, max),
-        }
-    }
+    fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError>;
 
     /// Raw bytes read so far (estimated for Parquet), shared with the progress bar.
-    pub fn progress(&self) -> Arc<AtomicU64> {
-        match self {
-            Source::Csv(s) => s.tally.bytes_handle(),
-            Source::Parquet(s) => s.progress(),
-            Source::Xml(s) => s.tally.bytes_handle(),
-        }
-    }
+    fn progress(&self) -> Arc<AtomicU64>;
 
     /// The input's line in `summary.json`, once it has been read to the end.
-    pub fn summary(&mut self) -> Result<InputSummary, RunError> {
-        Ok(match self {
-            Source::Csv(s) => InputSummary {
-                path: s.path().to_string(),
-                rows: s.rows(),
-                bytes: Some(s.tally.bytes()),
-                sha256: s.tally.sha256_hex(),
-                xml: None,
-            },
-            Source::Parquet(s) => InputSummary {
-                path: s.path().to_string(),
-                rows: s.rows(),
-                bytes: std::fs::metadata(s.path()).ok().map(|m| m.len()),
-                sha256: s.sha256_hex()?,
-                xml: None,
-            },
-            Source::Xml(s) => InputSummary {
-                path: s.path().to_string(),
-                rows: s.rows(),
-                bytes: Some(s.tally.bytes()),
-                sha256: s.tally.sha256_hex(),
-                xml: Some(s.info.clone()),
-            },
+    fn summary(&mut self) -> Result<InputSummary, RunError>;
+}
+
+/// Opens an input in the format given, or by its extension, and resolves
+/// its columns.
+pub fn open(
+    path: &str,
+    format: Option<InputFormat>,
+    overrides: &ColumnOverrides,
+    keep_unused: bool,
+) -> Result<Box<dyn Source>, RunError> {
+    Ok(match format.unwrap_or_else(|| InputFormat::of(path)) {
+        InputFormat::Parquet => Box::new(ParquetSource::open(path, overrides, keep_unused)?),
+        InputFormat::Csv => Box::new(CsvSource::open(path, overrides)?),
+        InputFormat::Xml => Box::new(XmlSource::open(path)?),
+    })
+}
+
+impl Source for CsvSource {
+    fn columns(&self) -> &ColumnMap {
+        &self.columns
+    }
+
+    fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
+        CsvSource::read_batch(self, batch, max)
+    }
+
+    fn progress(&self) -> Arc<AtomicU64> {
+        self.tally.bytes_handle()
+    }
+
+    fn summary(&mut self) -> Result<InputSummary, RunError> {
+        Ok(InputSummary {
+            path: self.path().to_string(),
+            rows: self.rows(),
+            bytes: Some(self.tally.bytes()),
+            sha256: self.tally.sha256_hex(),
+            xml: None,
+        })
+    }
+}
+
+impl Source for ParquetSource {
+    fn columns(&self) -> &ColumnMap {
+        &self.columns
+    }
+
+    fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
+        ParquetSource::read_batch(self, batch, max)
+    }
+
+    fn progress(&self) -> Arc<AtomicU64> {
+        ParquetSource::progress(self)
+    }
+
+    fn summary(&mut self) -> Result<InputSummary, RunError> {
+        Ok(InputSummary {
+            path: self.path().to_string(),
+            rows: self.rows(),
+            bytes: std::fs::metadata(self.path()).ok().map(|m| m.len()),
+            sha256: self.sha256_hex()?,
+            xml: None,
+        })
+    }
+}
+
+impl Source for XmlSource {
+    fn columns(&self) -> &ColumnMap {
+        &self.columns
+    }
+
+    fn read_batch(&mut self, batch: &mut Batch, max: usize) -> Result<bool, RunError> {
+        XmlSource::read_batch(self, batch, max)
+    }
+
+    fn progress(&self) -> Arc<AtomicU64> {
+        self.tally.bytes_handle()
+    }
+
+    fn summary(&mut self) -> Result<InputSummary, RunError> {
+        Ok(InputSummary {
+            path: self.path().to_string(),
+            rows: self.rows(),
+            bytes: Some(self.tally.bytes()),
+            sha256: self.tally.sha256_hex(),
+            xml: Some(self.info.clone()),
         })
     }
 }
