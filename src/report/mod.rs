@@ -1,5 +1,8 @@
-//! Counts of a run and their renderings: `summary.csv`, `summary.json`, the
-//! terminal table ([`summary`]) and `report.html` ([`html`]).
+//! Counts of a run ([`counts`]) and their renderings: `summary.csv` (from
+//! the counts), `summary.json` ([`summary`]), the terminal table ([`table`])
+//! and `report.html` ([`html`]).
 
+pub mod counts;
 pub mod html;
 pub mod summary;
+pub mod table;
