@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 
 use crate::error::RunError;
+use crate::read::read_ahead::ReadAhead;
 
 /// Input file format: by extension, or chosen for every input with
 /// `--input-format`. Compression (`.gz`) is told by the extension alone.
@@ -138,6 +139,8 @@ pub fn open_text(path: &str) -> Result<TextInput, RunError> {
     } else {
         Box::new(counted)
     };
+    // Reading, hashing and decompressing run ahead on their own thread.
+    let stream = Box::new(ReadAhead::new(stream));
     Ok(TextInput { stream, tally, size })
 }
 

@@ -8,6 +8,7 @@ pub mod csv_source;
 pub mod input;
 pub mod parquet_source;
 pub mod raw_row;
+pub mod read_ahead;
 pub mod source;
 pub mod text_column;
 pub mod xml_source;
