@@ -11,4 +11,5 @@ pub mod raw_row;
 pub mod read_ahead;
 pub mod source;
 pub mod text_column;
+pub mod xml_bytes;
 pub mod xml_source;

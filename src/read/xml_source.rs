@@ -7,7 +7,7 @@
 //! never processed: a `DOCTYPE` is a run-level error.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, Read};
+use std::io::Read;
 
 use csv::ByteRecord;
 use quick_xml::Reader;
@@ -17,6 +17,7 @@ use crate::error::{RunError, read_error};
 use crate::read::batch::Batch;
 use crate::read::columns::{ColumnMap, ColumnOverrides};
 use crate::read::input::{ReadTally, TextInput, open_text};
+use crate::read::xml_bytes::{NOT_UTF8, XmlBytes};
 
 /// The NAACCR XML namespace.
 const NAACCR_NS: &[u8] = b"http://naaccr.org/naaccrxml";
@@ -59,17 +60,54 @@ const ITEMS: &[(&str, u16)] = &[
 /// or, when that attribute is absent, by `naaccrNum`.
 fn item_column(id: Option<&[u8]>, num: Option<&[u8]>) -> Option<usize> {
     match (id, num) {
-        // Most items of an abstract are not read: rule them out by length
-        // and first letter before comparing names.
-        (Some(id), _) => ITEMS.iter().position(|(name, _)| {
-            name.len() == id.len() && name.as_bytes().first() == id.first() && name.as_bytes() == id
-        }),
+        // Most items of an abstract are not read: only the read ids of the
+        // same length (one to three) are compared.
+        (Some(id), _) => ids_by_length()
+            .get(id.len())?
+            .iter()
+            .copied()
+            .find(|&c| ITEMS[c].0.as_bytes() == id),
         (None, Some(num)) => {
             let n: u16 = std::str::from_utf8(num).ok()?.trim().parse().ok()?;
             ITEMS.iter().position(|(_, item)| *item == n)
         }
         (None, None) => None,
     }
+}
+
+/// Longest read id, plus one.
+const ID_LENGTHS: usize = 64;
+
+/// The columns of the read items, by the length of their `naaccrId`.
+fn ids_by_length() -> &'static [Vec<usize>; ID_LENGTHS] {
+    static BY_LENGTH: std::sync::OnceLock<[Vec<usize>; ID_LENGTHS]> = std::sync::OnceLock::new();
+    BY_LENGTH.get_or_init(|| {
+        let mut by_length: [Vec<usize>; ID_LENGTHS] = std::array::from_fn(|_| Vec::new());
+        for (col, (id, _)) in ITEMS.iter().enumerate() {
+            by_length[id.len()].push(col);
+        }
+        by_length
+    })
+}
+
+/// The attributes of an element when they are the common simple case:
+/// `Some(None)` for none (only whitespace), `Some(Some(id))` for exactly one
+/// `naaccrId="id"` (or `'id'`) whose value holds no `&` or `<` (so it needs
+/// no decoding and is well-formed); `None` for anything else, which goes
+/// through the full attribute pass.
+fn simple_attributes(raw: &[u8]) -> Option<Option<&[u8]>> {
+    let rest = raw.trim_ascii();
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let rest = rest.strip_prefix(b"naaccrId=")?;
+    let (&quote, value) = rest.split_first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let value = value.strip_suffix(&[quote])?;
+    let plain = !value.iter().any(|&b| b == quote || b == b'&' || b == b'<');
+    plain.then_some(Some(value))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -149,232 +187,8 @@ impl Level {
     }
 }
 
-/// The character that stands for bytes that are not UTF-8 in the stream
-/// the parser sees (which must be UTF-8); an item holding it is given to
-/// staging as bytes that are not UTF-8, as a CSV field would be.
-const NOT_UTF8: &str = "\u{FFFD}";
-
-/// Passes a byte stream on as UTF-8, as a `BufRead` over its own buffer
-/// (no copy when the bytes are UTF-8, the usual case): every sequence that
-/// is not UTF-8 becomes [`NOT_UTF8`]; a character split across reads is
-/// kept whole.
-struct Utf8Repair<R> {
-    inner: R,
-    /// Checked text: `[pos, end)` is not consumed yet.
-    buf: Vec<u8>,
-    pos: usize,
-    end: usize,
-    /// Bytes of an incomplete character at the end of the last read.
-    carry: Vec<u8>,
-    /// Scratch for repairing a chunk that is not UTF-8.
-    fixed: Vec<u8>,
-    eof: bool,
-    /// Whether the first bytes (a possible BOM) have been seen.
-    started: bool,
-}
-
-/// Bytes read from the inner stream at a time.
-const REPAIR_CHUNK: usize = 256 * 1024;
-
-impl<R: Read> Utf8Repair<R> {
-    fn new(inner: R) -> Self {
-        Utf8Repair {
-            inner,
-            buf: Vec::with_capacity(REPAIR_CHUNK + 4),
-            pos: 0,
-            end: 0,
-            carry: Vec::new(),
-            fixed: Vec::new(),
-            eof: false,
-            started: false,
-        }
-    }
-
-    /// Reads the next chunk into `buf` as checked text; `end == 0` at the end.
-    fn refill(&mut self) -> std::io::Result<()> {
-        self.pos = 0;
-        self.end = 0;
-        while self.end == 0 {
-            self.buf.clear();
-            self.buf.append(&mut self.carry);
-            if !self.eof {
-                let have = self.buf.len();
-                self.buf.resize(have + REPAIR_CHUNK, 0);
-                let n = self.inner.read(&mut self.buf[have..])?;
-                self.buf.truncate(have + n);
-                self.eof = n == 0;
-            }
-            if self.buf.is_empty() && self.eof {
-                return Ok(());
-            }
-            if !self.started && !self.buf.is_empty() {
-                if self.buf.len() < 3 && !self.eof && b"\xEF\xBB\xBF".starts_with(&self.buf) {
-                    // Too few bytes to tell a BOM yet.
-                    self.carry.append(&mut self.buf);
-                    continue;
-                }
-                self.started = true;
-                // A BOM is dropped here, so the parser's positions count
-                // the bytes after it, as the line counter does.
-                if self.buf.starts_with(b"\xEF\xBB\xBF") {
-                    self.buf.drain(..3);
-                    if self.buf.is_empty() {
-                        continue;
-                    }
-                }
-            }
-            match std::str::from_utf8(&self.buf) {
-                Ok(_) => self.end = self.buf.len(),
-                // Only an incomplete character at the end: keep it for the
-                // next read.
-                Err(e) if e.error_len().is_none() && !self.eof => {
-                    self.carry.extend_from_slice(&self.buf[e.valid_up_to()..]);
-                    self.buf.truncate(e.valid_up_to());
-                    self.end = self.buf.len();
-                }
-                Err(_) => self.repair(),
-            }
-        }
-        Ok(())
-    }
-
-    /// Rewrites `buf` with every bad sequence replaced (the slow path).
-    fn repair(&mut self) {
-        self.fixed.clear();
-        let mut rest = &self.buf[..];
-        loop {
-            match std::str::from_utf8(rest) {
-                Ok(text) => {
-                    self.fixed.extend_from_slice(text.as_bytes());
-                    break;
-                }
-                Err(e) => {
-                    let (valid, after) = rest.split_at(e.valid_up_to());
-                    self.fixed.extend_from_slice(valid);
-                    match e.error_len() {
-                        Some(bad) => {
-                            self.fixed.extend_from_slice(NOT_UTF8.as_bytes());
-                            rest = &after[bad..];
-                        }
-                        None if self.eof => {
-                            self.fixed.extend_from_slice(NOT_UTF8.as_bytes());
-                            break;
-                        }
-                        None => {
-                            self.carry.extend_from_slice(after);
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        std::mem::swap(&mut self.buf, &mut self.fixed);
-        self.end = self.buf.len();
-    }
-}
-
-/// `Read::read` of a `BufRead`: copies from its buffer.
-fn read_buffered(src: &mut impl BufRead, out: &mut [u8]) -> std::io::Result<usize> {
-    let available = src.fill_buf()?;
-    let n = available.len().min(out.len());
-    out[..n].copy_from_slice(&available[..n]);
-    src.consume(n);
-    Ok(n)
-}
-
-impl<R: Read> Read for Utf8Repair<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        read_buffered(self, out)
-    }
-}
-
-impl<R: Read> BufRead for Utf8Repair<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        if self.pos == self.end {
-            self.refill()?;
-        }
-        Ok(&self.buf[self.pos..self.end])
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.pos = (self.pos + amt).min(self.end);
-    }
-}
-
-/// Counts lines in the bytes the parser consumes, so an error position (a
-/// byte offset) can be given as line and column.
-struct LineCounter<R> {
-    inner: R,
-    consumed: u64,
-    /// Newlines consumed before the current event.
-    lines_before: u64,
-    /// Offset just after the last newline before the current event.
-    line_start_before: u64,
-    /// Offsets of the newlines consumed since the current event began.
-    newlines: Vec<u64>,
-}
-
-impl<R: BufRead> LineCounter<R> {
-    fn new(inner: R) -> Self {
-        LineCounter {
-            inner,
-            consumed: 0,
-            lines_before: 0,
-            line_start_before: 0,
-            newlines: Vec::new(),
-        }
-    }
-
-    /// Marks the start of an event.
-    fn mark(&mut self) {
-        if let Some(&last) = self.newlines.last() {
-            self.lines_before += self.newlines.len() as u64;
-            self.line_start_before = last + 1;
-            self.newlines.clear();
-        }
-    }
-
-    /// 1-based line and column (in bytes) of a byte offset within the
-    /// current event.
-    fn line_column(&self, offset: u64) -> (u64, u64) {
-        let within = self.newlines.iter().take_while(|&&nl| nl < offset).count();
-        let line_start = if within > 0 {
-            self.newlines[within - 1] + 1
-        } else {
-            self.line_start_before
-        };
-        (
-            self.lines_before + within as u64 + 1,
-            offset.saturating_sub(line_start) + 1,
-        )
-    }
-}
-
-impl<R: BufRead> Read for LineCounter<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        read_buffered(self, out)
-    }
-}
-
-impl<R: BufRead> BufRead for LineCounter<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let start = self.consumed;
-            let consumed = &buf[..amt.min(buf.len())];
-            self.newlines
-                .extend(memchr::memchr_iter(b'\n', consumed).map(|i| start + i as u64));
-        }
-        self.consumed += amt as u64;
-        self.inner.consume(amt);
-    }
-}
-
 /// The byte stream the parser reads: repaired to UTF-8, lines counted.
-type XmlStream = LineCounter<Utf8Repair<Box<dyn Read + Send>>>;
+type XmlStream = XmlBytes<Box<dyn Read + Send>>;
 
 /// A NAACCR XML input being read.
 pub struct XmlSource {
@@ -432,7 +246,7 @@ impl XmlSource {
     /// Reads XML from a decompressed byte stream; `path` names it in
     /// messages and `tally` counts its raw bytes.
     pub fn from_stream(path: &str, stream: Box<dyn Read + Send>, tally: ReadTally) -> Result<XmlSource, RunError> {
-        let counter = LineCounter::new(Utf8Repair::new(stream));
+        let counter = XmlBytes::new(stream);
         let mut reader = Reader::from_reader(counter);
         let config = reader.config_mut();
         config.expand_empty_elements = false;
@@ -625,6 +439,44 @@ impl XmlSource {
     fn scan_element(&mut self, e: &BytesStart<'_>, at: u64) -> Result<ElementScan, RunError> {
         let depth = self.depth + 1;
         let (mut by_id, mut by_num, mut has_id) = (None, None, false);
+        match simple_attributes(e.attributes_raw().as_bytes()) {
+            // Most elements: none, or one plain `naaccrId="..."` (an Item),
+            // which needs neither quick-xml's attribute parser nor a binding.
+            Some(None) => {}
+            Some(Some(id)) => {
+                has_id = true;
+                by_id = item_column(Some(id), None);
+            }
+            None => self.scan_attributes(e, at, depth, &mut by_id, &mut by_num, &mut has_id)?,
+        }
+        let qname = e.name();
+        let name: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
+        let prefix = memchr::memchr(b':', name).map(|i| &name[..i]);
+        let binding = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|(_, p, _)| p.as_deref().map(str::as_bytes) == prefix)
+            .map(|(_, _, naaccr)| *naaccr);
+        Ok(ElementScan {
+            // Unbound: no namespace (accepted) for an unprefixed name, an
+            // undeclared prefix (not NAACCR's) otherwise.
+            in_naaccr: binding.unwrap_or(prefix.is_none()),
+            column: if has_id { by_id } else { by_num },
+        })
+    }
+
+    /// The general attribute pass of [`XmlSource::scan_element`], through
+    /// quick-xml's attribute parser.
+    fn scan_attributes(
+        &mut self,
+        e: &BytesStart<'_>,
+        at: u64,
+        depth: u32,
+        by_id: &mut Option<usize>,
+        by_num: &mut Option<usize>,
+        has_id: &mut bool,
+    ) -> Result<(), RunError> {
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.syntax_error(at, format!("not well-formed XML: {err}")))?;
             let value = attr
@@ -633,10 +485,10 @@ impl XmlSource {
             let key: &str = attr.key.as_ref();
             match key {
                 "naaccrId" => {
-                    has_id = true;
-                    by_id = item_column(Some(value.as_bytes()), None);
+                    *has_id = true;
+                    *by_id = item_column(Some(value.as_bytes()), None);
                 }
-                "naaccrNum" => by_num = item_column(None, Some(value.as_bytes())),
+                "naaccrNum" => *by_num = item_column(None, Some(value.as_bytes())),
                 // `xmlns=""` undeclares the default: no namespace, accepted.
                 "xmlns" => self
                     .bindings
@@ -649,21 +501,7 @@ impl XmlSource {
                 }
             }
         }
-        let qname = e.name();
-        let name: &str = qname.as_ref();
-        let prefix = name.split_once(':').map(|(p, _)| p);
-        let binding = self
-            .bindings
-            .iter()
-            .rev()
-            .find(|(_, p, _)| p.as_deref() == prefix)
-            .map(|(_, _, naaccr)| *naaccr);
-        Ok(ElementScan {
-            // Unbound: no namespace (accepted) for an unprefixed name, an
-            // undeclared prefix (not NAACCR's) otherwise.
-            in_naaccr: binding.unwrap_or(prefix.is_none()),
-            column: if has_id { by_id } else { by_num },
-        })
+        Ok(())
     }
 
     /// Drops the namespace bindings declared at `depth` (its element closed).
@@ -881,49 +719,28 @@ impl XmlSource {
 mod tests {
     use super::*;
 
-    /// Reads `chunks` through `Utf8Repair`, one inner read per chunk.
-    fn repaired(chunks: &[&[u8]]) -> Vec<u8> {
-        struct Chunks(Vec<Vec<u8>>);
-        impl Read for Chunks {
-            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-                if self.0.is_empty() {
-                    return Ok(0);
-                }
-                let c = self.0.remove(0);
-                buf[..c.len()].copy_from_slice(&c);
-                Ok(c.len())
-            }
-        }
-        let mut out = Vec::new();
-        Utf8Repair::new(Chunks(chunks.iter().map(|c| c.to_vec()).collect()))
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    }
-
     #[test]
-    fn utf8_repair_keeps_split_characters_and_marks_bad_bytes() {
-        // "é" (C3 A9) split across two reads stays whole.
-        assert_eq!(repaired(&[b"a\xc3", b"\xa9b"]), "aéb".as_bytes());
-        // A Latin-1 byte, and an incomplete character at the very end.
+    fn simple_attributes_are_only_the_plain_cases() {
+        assert_eq!(simple_attributes(b""), Some(None));
+        assert_eq!(simple_attributes(b"  \n"), Some(None));
         assert_eq!(
-            repaired(&[b"M\xfcller", b" \xe2\x82"]),
-            "M\u{FFFD}ller \u{FFFD}".as_bytes()
+            simple_attributes(b" naaccrId=\"primarySite\""),
+            Some(Some(&b"primarySite"[..]))
         );
-        assert_eq!(repaired(&[]), b"");
-    }
-
-    #[test]
-    fn line_and_column_of_an_offset() {
-        let mut lc = LineCounter::new(&b"ab\ncd\nef"[..]);
-        lc.mark();
-        lc.consume(4); // "ab\nc"
-        assert_eq!(lc.line_column(0), (1, 1));
-        assert_eq!(lc.line_column(3), (2, 1));
-        lc.mark();
-        lc.consume(4); // "d\nef"
-        assert_eq!(lc.line_column(4), (2, 2));
-        assert_eq!(lc.line_column(7), (3, 2));
+        assert_eq!(simple_attributes(b"\tnaaccrId='eodMets' "), Some(Some(&b"eodMets"[..])));
+        for other in [
+            &b" naaccrId=\"a&amp;b\""[..],
+            b" naaccrId=\"a\" naaccrNum=\"1\"",
+            b" naaccrId = \"a\"",
+            b" naaccrId=\"a'",
+            b" naaccrId=\"a\"b\"",
+            b" naaccrNum=\"400\"",
+            b" xmlns=\"http://naaccr.org/naaccrxml\"",
+            b" naaccrId=\"a<b\"",
+            b" naaccrId=",
+        ] {
+            assert_eq!(simple_attributes(other), None, "{}", String::from_utf8_lossy(other));
+        }
     }
 
     #[test]
@@ -947,5 +764,11 @@ mod tests {
         assert_eq!(item_column(Some(b"grade"), Some(b"400")), None);
         assert_eq!(item_column(None, Some(b"400")), Some(3));
         assert_eq!(item_column(None, Some(b"440")), None);
+        for (col, (id, num)) in ITEMS.iter().enumerate() {
+            assert_eq!(item_column(Some(id.as_bytes()), None), Some(col), "{id}");
+            assert_eq!(item_column(None, Some(num.to_string().as_bytes())), Some(col), "{num}");
+        }
+        assert_eq!(item_column(Some(&[b'a'; 200]), None), None);
+        assert_eq!(item_column(Some(b""), None), None);
     }
 }
