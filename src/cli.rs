@@ -140,7 +140,8 @@ pub struct StageArgs {
     /// Exit 65 (writing nothing) when more than N rows have status `error`.
     #[arg(long, value_name = "N")]
     pub max_errors: Option<u64>,
-    /// Worker threads (default: all cores).
+    /// Staging threads (default: one per core, one fewer when an input is
+    /// NAACCR XML, whose parsing then has a core to itself).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Print nothing on success.

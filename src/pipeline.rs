@@ -52,7 +52,7 @@ pub struct RunConfig {
     pub strict: bool,
     /// Exit 65 when more than this many rows are errors.
     pub max_errors: Option<u64>,
-    /// Worker threads (0 = all cores).
+    /// Worker threads (0 = the default, [`default_threads`]).
     pub threads: usize,
     /// `--map` overrides.
     pub overrides: ColumnOverrides,
@@ -129,9 +129,13 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         .collect();
     let progress_counters: Vec<_> = sources.iter().map(|s| s.progress()).collect();
 
+    let threads = match cfg.threads {
+        0 => default_threads(cfg),
+        n => n,
+    };
     let pool = Arc::new(
         rayon::ThreadPoolBuilder::new()
-            .num_threads(cfg.threads)
+            .num_threads(threads)
             .thread_name(|i| format!("netstage-stage-{i}"))
             .build()
             .map_err(|e| RunError::Internal(format!("thread pool: {e}")))?,
@@ -291,6 +295,22 @@ impl Staging<'_> {
         }
         sink
     }
+}
+
+/// Staging threads when `--threads` is not given: one per core, or one
+/// fewer when an input is NAACCR XML. Parsing XML is the reader thread's
+/// work and the slowest stage of such a run; a staging thread on every core
+/// takes turns with it. Measured on 2 cores (300,000 tumors, 372 MB):
+/// XML->CSV 5.5 s with one staging thread against 6.1 s with two, while
+/// CSV->CSV needs both (6.4 s against 8.3 s with one). The output is the
+/// same for any count.
+pub fn default_threads(cfg: &RunConfig) -> usize {
+    let cores = thread::available_parallelism().map_or(1, |n| n.get());
+    let xml = cfg
+        .inputs
+        .iter()
+        .any(|p| cfg.input_format.unwrap_or_else(|| InputFormat::of(p)) == InputFormat::Xml);
+    if xml { cores.saturating_sub(1).max(1) } else { cores }
 }
 
 /// For each pass-through header (`kept`, in layout order), this input's
