@@ -418,3 +418,65 @@ fn nothing_of_a_malformed_record_is_copied() {
     assert_eq!(column(&stages, "sex"), vec!["F1", ""]);
     assert_eq!(column(&stages, "site_group"), vec!["stomach", ""]);
 }
+
+/// The long flags named in a text (`--name`), without `--help`/`--version`.
+fn long_flags(text: &str) -> std::collections::BTreeSet<String> {
+    text.match_indices("--")
+        .filter_map(|(i, _)| {
+            let name: String = text[i + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            (name.len() > 1 && !matches!(name.as_str(), "help" | "version")).then(|| format!("--{name}"))
+        })
+        .collect()
+}
+
+/// The values `--help` lists for a flag (`- value:` lines or `[possible
+/// values: a, b]`), in order.
+fn help_values(help: &str, flag: &str) -> Vec<String> {
+    let start = help
+        .find(&format!("{flag} <"))
+        .unwrap_or_else(|| panic!("{flag} in --help"));
+    let rest = &help[start..];
+    let end = rest[1..].find("\n  -").map_or(rest.len(), |e| e + 1);
+    let section = &rest[..end];
+    if let Some(list) = section.split("[possible values: ").nth(1) {
+        return list[..list.find(']').unwrap()].split(", ").map(String::from).collect();
+    }
+    section
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- ")?.split(':').next().map(String::from))
+        .collect()
+}
+
+/// The README's `stage` synopsis names exactly the long flags clap defines
+/// for `stage`, and each `a|b|c` value list as `--help` lists it: the
+/// hand-written synopsis cannot drift from the flag definitions.
+#[test]
+fn readme_stage_synopsis_follows_the_flag_definitions() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let start = readme
+        .find("netstage stage INPUT...")
+        .expect("stage synopsis in README");
+    let end = start + readme[start..].find("netstage explain").expect("explain after stage");
+    let synopsis = &readme[start..end];
+    let run = netstage(&["stage", "--help"], None);
+    run.expect_code(0);
+    let help = run.stdout();
+    assert_eq!(long_flags(synopsis), long_flags(&help));
+    let mut lists = 0;
+    for flag in long_flags(synopsis) {
+        let after = &synopsis[synopsis.find(&format!("{flag} ")).map_or(0, |i| i + flag.len() + 1)..];
+        let word: String = after.chars().take_while(|c| !c.is_whitespace() && *c != ']').collect();
+        if word.contains('|') {
+            let listed: Vec<String> = word.split('|').map(String::from).collect();
+            assert_eq!(listed, help_values(&help, &flag), "{flag}");
+            lists += 1;
+        }
+    }
+    assert_eq!(
+        lists, 3,
+        "--input-format, --output-format and --edition list their values"
+    );
+}
