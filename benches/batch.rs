@@ -51,14 +51,17 @@ fn bench(c: &mut Criterion) {
                         name: &str,
                         stage: &(dyn Fn(&mut dyn Iterator<Item = CsvRow<'_>>) -> u64 + Sync)| {
         group.bench_function(format!("one_thread_{name}"), |b| {
-            b.iter(|| stage(&mut (0..batch.len).map(|r| batch.csv_row(r))))
+            b.iter(|| stage(&mut (0..batch.len).map(|r| batch.packed_row(r).unwrap())))
         });
         group.bench_function(format!("rayon_{name}"), |b| {
             b.iter(|| {
                 (0..batch.len.div_ceil(CHUNK_ROWS))
                     .into_par_iter()
                     .map(|c| {
-                        stage(&mut (c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(batch.len)).map(|r| batch.csv_row(r)))
+                        stage(
+                            &mut (c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(batch.len))
+                                .map(|r| batch.packed_row(r).unwrap()),
+                        )
                     })
                     .sum::<u64>()
             })

@@ -14,7 +14,7 @@ use netstage_rules::{Options, RuleSet, Status};
 use rayon::prelude::*;
 
 use crate::error::{RunError, io_error};
-use crate::read::batch::{BATCH_ROWS, Batch};
+use crate::read::batch::{BATCH_ROWS, Batch, Rows};
 use crate::read::columns::ColumnOverrides;
 use crate::read::input::InputFormat;
 use crate::read::raw_row::ArrowRow;
@@ -283,13 +283,13 @@ impl Staging<'_> {
         let ctx = &self.contexts[batch.input];
         let mut sink = (C::new(&self.layout, range.len()), Counts::default());
         let (rules, opts) = (self.cfg.rules, &self.cfg.options);
-        match &batch.columns {
-            Some(columns) => {
+        match batch.rows() {
+            Rows::Columns(columns) => {
                 let rows = range.map(|row| ArrowRow { columns, row });
                 stage_rows(rules, opts, ctx, first_row, rows, &mut sink);
             }
-            None => {
-                let rows = range.map(|r| batch.csv_row(r));
+            Rows::Packed(packed) => {
+                let rows = range.map(|r| packed.row(r));
                 stage_rows(rules, opts, ctx, first_row, rows, &mut sink);
             }
         }

@@ -303,7 +303,9 @@ pub fn check_xml(data: &[u8]) {
         match src.read_batch(&mut batch, 7) {
             Ok(true) => {
                 assert_eq!(batch.first_row, total + 1, "row numbers run on");
-                let rows: Vec<_> = (0..batch.len).map(|r| batch.csv_row(r)).collect();
+                let rows: Vec<_> = (0..batch.len)
+                    .map(|r| batch.packed_row(r).expect("XML batches are packed"))
+                    .collect();
                 for r in &rows {
                     assert_eq!(r.width(), ctx.columns.width, "record width");
                 }

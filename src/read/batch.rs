@@ -1,6 +1,6 @@
 //! A batch of raw input rows, recycled between the reader and the stagers:
-//! CSV records packed back to back in one byte buffer, or the columns of one
-//! Parquet record batch read in place.
+//! records packed back to back in one byte buffer (CSV, NAACCR XML), or the
+//! columns of one Parquet record batch read in place; an enum says which.
 //!
 //! Packing CSV records (rather than keeping one `ByteRecord` per row) keeps a
 //! batch in a few large buffers whose size follows the batch's bytes: 16,384
@@ -29,22 +29,49 @@ pub struct Batch {
     pub first_row: u64,
     /// Number of rows in the batch.
     pub len: usize,
-    /// CSV: the fields of every record, back to back (while filling, or when
+    /// The rows, in one of the two layouts.
+    content: Content,
+}
+
+/// How a batch holds its rows: records packed back to back (CSV, XML), or
+/// the columns of a Parquet record batch read in place.
+#[derive(Debug)]
+enum Content {
+    Packed(Packed),
+    Columns(Vec<TextColumn>),
+}
+
+impl Default for Content {
+    fn default() -> Content {
+        Content::Packed(Packed::default())
+    }
+}
+
+/// Records packed back to back in one byte buffer.
+#[derive(Debug, Default)]
+pub struct Packed {
+    /// The fields of every record, back to back (while filling, or when
     /// they are not all UTF-8).
     data: Vec<u8>,
-    /// CSV: the same bytes once [`Batch::seal`] found them UTF-8 (then `data`
+    /// The same bytes once [`Batch::seal`] found them UTF-8 (then `data`
     /// is empty): fields are then sliced as text without checking each one.
     text: Option<String>,
-    /// CSV: end of each field in `data`, record after record.
+    /// End of each field in `data`, record after record.
     field_ends: Vec<u32>,
-    /// CSV: per record, its start in `data` and the end of its fields in
+    /// Per record, its start in `data` and the end of its fields in
     /// `field_ends`.
     records: Vec<(u32, u32)>,
-    /// Parquet input: the batch's columns as text, `len` rows each.
-    pub columns: Option<Vec<TextColumn>>,
     /// Records the reader found unusable as a whole (row index in the batch,
     /// what is wrong), in row order: they become `E_RECORD` rows.
     problems: Vec<(usize, String)>,
+}
+
+/// A batch's rows as its layout holds them.
+pub enum Rows<'a> {
+    /// Packed records ([`Packed::row`]).
+    Packed(&'a Packed),
+    /// Parquet columns, `len` rows each.
+    Columns(&'a [TextColumn]),
 }
 
 /// A CSV record too large for a batch's 32-bit offsets.
@@ -52,42 +79,95 @@ pub struct Batch {
 pub struct RecordTooLarge;
 
 impl Batch {
-    /// Empties the batch, keeping its buffers.
+    /// Empties the batch, keeping the buffers of packed records.
     pub fn clear(&mut self) {
         self.len = 0;
+        match &mut self.content {
+            Content::Packed(p) => p.clear(),
+            Content::Columns(_) => self.content = Content::default(),
+        }
+    }
+
+    /// The rows.
+    pub fn rows(&self) -> Rows<'_> {
+        match &self.content {
+            Content::Packed(p) => Rows::Packed(p),
+            Content::Columns(c) => Rows::Columns(c),
+        }
+    }
+
+    /// Packed record `r`; `None` for a batch of columns.
+    pub fn packed_row(&self, r: usize) -> Option<CsvRow<'_>> {
+        match &self.content {
+            Content::Packed(p) => Some(p.row(r)),
+            Content::Columns(_) => None,
+        }
+    }
+
+    /// The packed records (filling them): a batch that held columns is
+    /// turned back into one of packed records.
+    fn packed(&mut self) -> &mut Packed {
+        if let Content::Columns(_) = self.content {
+            self.content = Content::default();
+        }
+        match &mut self.content {
+            Content::Packed(p) => p,
+            Content::Columns(_) => unreachable!("set to packed above"),
+        }
+    }
+
+    /// Holds the columns of a Parquet record batch of `len` rows.
+    pub fn set_columns(&mut self, columns: Vec<TextColumn>, len: usize) {
+        self.content = Content::Columns(columns);
+        self.len = len;
+    }
+
+    /// Marks record `r` (already pushed) as unusable as a whole.
+    pub fn set_record_problem(&mut self, r: usize, what: String) {
+        self.packed().problems.push((r, what));
+    }
+
+    /// Bytes the packed records hold (while filling): their fields and
+    /// offsets.
+    pub fn csv_bytes(&self) -> usize {
+        match &self.content {
+            Content::Packed(p) => p.data.len() + 4 * p.field_ends.len() + 8 * p.records.len(),
+            Content::Columns(_) => 0,
+        }
+    }
+
+    /// Ends filling: checks the packed bytes for UTF-8 once, for the whole
+    /// batch (a batch with some other bytes keeps them, and its fields are
+    /// checked one by one).
+    pub fn seal(&mut self) {
+        let p = self.packed();
+        let bytes = std::mem::take(&mut p.data);
+        match String::from_utf8(bytes) {
+            Ok(text) => p.text = Some(text),
+            Err(e) => p.data = e.into_bytes(),
+        }
+    }
+
+    /// Appends a record (its fields are copied).
+    pub fn push_record(&mut self, record: &ByteRecord) -> Result<(), RecordTooLarge> {
+        self.packed().push(record)?;
+        self.len += 1;
+        Ok(())
+    }
+}
+
+impl Packed {
+    fn clear(&mut self) {
         if let Some(text) = self.text.take() {
             self.data = text.into_bytes();
         }
         self.data.clear();
         self.field_ends.clear();
         self.records.clear();
-        self.columns = None;
         self.problems.clear();
     }
 
-    /// Marks record `r` (already pushed) as unusable as a whole.
-    pub fn set_record_problem(&mut self, r: usize, what: String) {
-        self.problems.push((r, what));
-    }
-
-    /// Bytes a CSV batch holds (while filling): its fields and their offsets.
-    pub fn csv_bytes(&self) -> usize {
-        self.data.len() + 4 * self.field_ends.len() + 8 * self.records.len()
-    }
-
-    /// Ends filling: checks the CSV bytes for UTF-8 once, for the whole batch
-    /// (a batch with some other bytes keeps them, and its fields are checked
-    /// one by one).
-    pub fn seal(&mut self) {
-        let bytes = std::mem::take(&mut self.data);
-        match String::from_utf8(bytes) {
-            Ok(text) => self.text = Some(text),
-            Err(e) => self.data = e.into_bytes(),
-        }
-    }
-
-    /// Appends a CSV record (its fields are copied).
-    pub fn push_record(&mut self, record: &ByteRecord) -> Result<(), RecordTooLarge> {
+    fn push(&mut self, record: &ByteRecord) -> Result<(), RecordTooLarge> {
         let offset = |n: usize| u32::try_from(n).map_err(|_| RecordTooLarge);
         let start = offset(self.data.len())?;
         offset(self.data.len() + record.as_slice().len())?;
@@ -98,12 +178,11 @@ impl Batch {
             self.field_ends.push(end as u32);
         }
         self.records.push((start, offset(self.field_ends.len())?));
-        self.len += 1;
         Ok(())
     }
 
-    /// CSV record `r` of the batch.
-    pub fn csv_row(&self, r: usize) -> CsvRow<'_> {
+    /// Record `r`.
+    pub fn row(&self, r: usize) -> CsvRow<'_> {
         let (start, fields_end) = self.records[r];
         let fields_start = if r == 0 { 0 } else { self.records[r - 1].1 };
         let problem = if self.problems.is_empty() {
@@ -129,6 +208,13 @@ mod tests {
     use super::*;
     use crate::read::raw_row::RawRow;
 
+    fn packed(b: &Batch) -> &Packed {
+        match b.rows() {
+            Rows::Packed(p) => p,
+            Rows::Columns(_) => panic!("a batch of packed records"),
+        }
+    }
+
     #[test]
     fn records_come_back_field_by_field() {
         let mut b = Batch::default();
@@ -137,9 +223,9 @@ mod tests {
         }
         assert_eq!(b.len, 3);
         b.seal();
-        assert!(b.csv_row(0).text(0).unwrap().is_ok());
+        assert!(packed(&b).row(0).text(0).unwrap().is_ok());
         let row = |r: usize| {
-            let row = b.csv_row(r);
+            let row = packed(&b).row(r);
             (0..row.width())
                 .map(|i| row.bytes(i).unwrap().to_vec())
                 .collect::<Vec<_>>()
@@ -147,7 +233,7 @@ mod tests {
         assert_eq!(row(0), [b"C250".to_vec(), b"".to_vec(), b"8240".to_vec()]);
         assert_eq!(row(1), [b"".to_vec()]);
         assert_eq!(row(2), [b"a,b".to_vec(), b"x".to_vec()]);
-        assert_eq!(b.csv_row(2).bytes(2), None);
+        assert_eq!(packed(&b).row(2).bytes(2), None);
         b.clear();
         assert_eq!((b.len, b.csv_bytes()), (0, 0));
         b.push_record(&ByteRecord::from(vec!["ab", "c"])).unwrap();
@@ -165,8 +251,8 @@ mod tests {
             let mut b = Batch::default();
             b.push_record(&ByteRecord::from(fields.clone())).unwrap();
             b.seal();
-            assert_eq!(b.text.is_some(), sealed_as_text);
-            let row = b.csv_row(0);
+            assert_eq!(packed(&b).text.is_some(), sealed_as_text);
+            let row = packed(&b).row(0);
             assert_eq!(row.text(0), Some(Ok("ok")));
             assert!(row.text(1).unwrap().is_err(), "{fields:?}");
             assert_eq!(row.bytes(1), Some(&fields[1][..]));

@@ -142,7 +142,7 @@ mod tests {
         // record bounds (28 + 10 i): rows 1-2 reach 60 (86), rows 3-4 too
         // (126); rows 5, 6 and 7 are each 60 or more alone.
         while src.read_batch_within(&mut batch, 5, 60).unwrap() {
-            let last = batch.csv_row(batch.len - 1);
+            let last = batch.packed_row(batch.len - 1).expect("CSV batches are packed");
             shapes.push((batch.first_row, batch.len, last.bytes(0).unwrap().to_vec()));
         }
         assert_eq!(

@@ -166,8 +166,7 @@ impl ParquetSource {
             .map(|(a, &pad)| TextColumn::from_array(a, pad))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| corrupt(&self.path, e))?;
-        batch.len = rb.num_rows();
-        batch.columns = Some(columns);
+        batch.set_columns(columns, rb.num_rows());
         self.rows += batch.len as u64;
         if self.total_rows > 0 {
             let done = (self.size as u128 * self.rows as u128 / self.total_rows as u128) as u64;
@@ -195,6 +194,7 @@ fn sha256_of(file: File) -> std::io::Result<String> {
 mod tests {
     use std::sync::Arc;
 
+    use crate::read::batch::Rows;
     use arrow_array::{ArrayRef, Int64Array, StringArray};
     use arrow_schema::{DataType, Field, Schema};
     use parquet::arrow::ArrowWriter;
@@ -232,7 +232,9 @@ mod tests {
         let mut batch = Batch::default();
         let mut seen = Vec::new();
         while src.read_batch(&mut batch, 4).unwrap() {
-            let cols = batch.columns.as_ref().unwrap();
+            let Rows::Columns(cols) = batch.rows() else {
+                panic!("a Parquet batch holds columns")
+            };
             assert!(batch.len <= 4);
             for r in 0..batch.len {
                 let row = batch.first_row + r as u64;
