@@ -8,7 +8,7 @@ use csv::ByteRecord;
 use crate::error::{RunError, read_error};
 use crate::read::batch::{Batch, MAX_BATCH_BYTES};
 use crate::read::columns::{ColumnMap, ColumnOverrides};
-use crate::read::input::{ReadTally, TextInput, open_text};
+use crate::read::input::{ReadAheadUse, ReadTally, TextInput, open_text};
 
 /// A CSV input being read.
 pub struct CsvSource {
@@ -30,7 +30,7 @@ impl CsvSource {
     /// Opens the input and reads and resolves its header. A file with no
     /// header (0 bytes) is unusable (exit 65).
     pub fn open(path: &str, overrides: &ColumnOverrides) -> Result<CsvSource, RunError> {
-        let TextInput { stream, tally, size } = open_text(path)?;
+        let TextInput { stream, tally, size } = open_text(path, ReadAheadUse::Inline)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

@@ -16,7 +16,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use crate::error::{RunError, read_error};
 use crate::read::batch::Batch;
 use crate::read::columns::{ColumnMap, ColumnOverrides};
-use crate::read::input::{ReadTally, TextInput, open_text};
+use crate::read::input::{ReadAheadUse, ReadTally, TextInput, open_text};
 use crate::read::xml_bytes::{NOT_UTF8, XmlBytes};
 
 /// The NAACCR XML namespace.
@@ -239,7 +239,7 @@ struct ElementScan {
 impl XmlSource {
     /// Opens the input. Nothing is read until the first batch.
     pub fn open(path: &str) -> Result<XmlSource, RunError> {
-        let TextInput { stream, tally, .. } = open_text(path)?;
+        let TextInput { stream, tally, .. } = open_text(path, ReadAheadUse::Thread)?;
         XmlSource::from_stream(path, stream, tally)
     }
 

@@ -148,7 +148,10 @@ impl Layout {
     /// The contract columns this layout writes, in order (the pass-through
     /// columns follow them).
     pub fn columns(&self) -> impl Iterator<Item = &'static Column> + use<> {
-        contract_columns(self.with_source)
+        let with_source = self.with_source;
+        COLUMNS
+            .iter()
+            .filter(move |c| with_source || !matches!(c.cell, Cell::Source))
     }
 
     /// The header row.
@@ -158,13 +161,6 @@ impl Layout {
             .chain(self.keep.iter().cloned())
             .collect()
     }
-}
-
-/// The contract columns written with or without `source`, in order.
-pub fn contract_columns(with_source: bool) -> impl Iterator<Item = &'static Column> {
-    COLUMNS
-        .iter()
-        .filter(move |c| with_source || !matches!(c.cell, Cell::Source))
 }
 
 /// The registry's column of a header, if it is one.

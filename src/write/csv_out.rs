@@ -10,7 +10,7 @@ use netstage_rules::Outcome;
 
 use crate::error::{RunError, io_error};
 use crate::stage::{RowId, RowSink};
-use crate::write::columns::{Cell, Layout, contract_columns};
+use crate::write::columns::{Cell, Layout};
 use crate::write::outdir::OutputDir;
 use crate::write::{ChunkEncoder, RowFiles};
 
@@ -53,7 +53,8 @@ pub fn write_cell(buf: &mut Vec<u8>, cell: &str) {
 /// reused across rows.
 #[derive(Default)]
 pub struct CsvRowEncoder {
-    with_source: bool,
+    /// What each written contract column holds, in order.
+    cells: Vec<Cell>,
     msgs: String,
 }
 
@@ -61,7 +62,7 @@ impl CsvRowEncoder {
     /// An encoder for a layout.
     pub fn new(layout: &Layout) -> CsvRowEncoder {
         CsvRowEncoder {
-            with_source: layout.with_source,
+            cells: layout.columns().map(|c| c.cell).collect(),
             msgs: String::new(),
         }
     }
@@ -69,12 +70,12 @@ impl CsvRowEncoder {
     /// Appends one row as a CSV line (`\n` terminated).
     pub fn encode(&mut self, buf: &mut Vec<u8>, id: &RowId<'_>, out: &Outcome<'_>) {
         let mut first = true;
-        for column in contract_columns(self.with_source) {
+        for &cell in &self.cells {
             if !first {
                 buf.push(b',');
             }
             first = false;
-            match column.cell {
+            match cell {
                 Cell::Row => push_decimal(buf, id.row),
                 Cell::Source => write_cell(buf, id.source),
                 Cell::RecordId => write_cell(buf, id.record_id),
@@ -82,7 +83,7 @@ impl CsvRowEncoder {
                 Cell::Code(f) => buf.extend_from_slice(f(out).as_bytes()),
                 Cell::TableValue(f) => write_cell(buf, f(out)),
                 Cell::Boolean(_) => {
-                    let text = column.cell.outcome_text(out).unwrap_or_default();
+                    let text = cell.outcome_text(out).unwrap_or_default();
                     buf.extend_from_slice(text.as_bytes());
                 }
                 Cell::Messages => {
