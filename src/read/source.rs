@@ -8,7 +8,7 @@ use crate::error::RunError;
 use crate::read::batch::Batch;
 use crate::read::columns::{ColumnMap, ColumnOverrides};
 use crate::read::csv_source::CsvSource;
-use crate::read::input::InputFormat;
+use crate::read::input::{InputFormat, ReadTally};
 use crate::read::parquet_source::ParquetSource;
 use crate::read::xml_source::{XmlInfo, XmlSource};
 
@@ -57,6 +57,18 @@ pub fn open(
     })
 }
 
+/// The summary of a text input (CSV or XML): its raw bytes and their hash
+/// as the tally counted them.
+fn text_summary(path: &str, rows: u64, tally: &ReadTally, xml: Option<XmlInfo>) -> InputSummary {
+    InputSummary {
+        path: path.to_string(),
+        rows,
+        bytes: Some(tally.bytes()),
+        sha256: tally.sha256_hex(),
+        xml,
+    }
+}
+
 impl Source for CsvSource {
     fn columns(&self) -> &ColumnMap {
         &self.columns
@@ -71,13 +83,7 @@ impl Source for CsvSource {
     }
 
     fn summary(&mut self) -> Result<InputSummary, RunError> {
-        Ok(InputSummary {
-            path: self.path().to_string(),
-            rows: self.rows(),
-            bytes: Some(self.tally.bytes()),
-            sha256: self.tally.sha256_hex(),
-            xml: None,
-        })
+        Ok(text_summary(self.path(), self.rows(), &self.tally, None))
     }
 }
 
@@ -119,12 +125,11 @@ impl Source for XmlSource {
     }
 
     fn summary(&mut self) -> Result<InputSummary, RunError> {
-        Ok(InputSummary {
-            path: self.path().to_string(),
-            rows: self.rows(),
-            bytes: Some(self.tally.bytes()),
-            sha256: self.tally.sha256_hex(),
-            xml: Some(self.info.clone()),
-        })
+        Ok(text_summary(
+            self.path(),
+            self.rows(),
+            &self.tally,
+            Some(self.info.clone()),
+        ))
     }
 }
