@@ -96,7 +96,11 @@ fn ids_by_length() -> &'static [Vec<usize>; ID_LENGTHS] {
 /// no decoding and is well-formed); `None` for anything else, which goes
 /// through the full attribute pass.
 fn simple_attributes(raw: &[u8]) -> Option<Option<&[u8]>> {
-    let rest = raw.trim_ascii();
+    // XML's whitespace only (not `trim_ascii`'s form feed), as quick-xml has it.
+    let xml_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = raw.iter().position(|b| !xml_space(b)).unwrap_or(raw.len());
+    let end = raw.iter().rposition(|b| !xml_space(b)).map_or(start, |i| i + 1);
+    let rest = &raw[start..end];
     if rest.is_empty() {
         return Some(None);
     }
@@ -738,6 +742,9 @@ mod tests {
             b" xmlns=\"http://naaccr.org/naaccrxml\"",
             b" naaccrId=\"a<b\"",
             b" naaccrId=",
+            // Form feed is not XML whitespace: the full pass decides.
+            b" naaccrId=\"primarySite\"\x0C",
+            b" \x0CnaaccrId=\"primarySite\"",
         ] {
             assert_eq!(simple_attributes(other), None, "{}", String::from_utf8_lossy(other));
         }
