@@ -140,7 +140,9 @@ impl Batch {
     /// batch (a batch with some other bytes keeps them, and its fields are
     /// checked one by one).
     pub fn seal(&mut self) {
-        let p = self.packed();
+        let Content::Packed(p) = &mut self.content else {
+            return;
+        };
         let bytes = std::mem::take(&mut p.data);
         match String::from_utf8(bytes) {
             Ok(text) => p.text = Some(text),

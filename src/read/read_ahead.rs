@@ -1,9 +1,10 @@
 //! Reading ahead on a thread of its own: the raw read, gzip decompression
-//! and the sha256 of an input run there, one 1 MiB chunk ahead of the
-//! parser, so the reader thread only parses. Chunks circulate (at most
+//! and the sha256 of an input run there, up to three 1 MiB chunks ahead of
+//! the parser, so the reader thread only parses. Chunks circulate (at most
 //! [`CHUNKS`] of them), so memory does not grow with the input; the thread
 //! starts at the first read and stops at the end of the stream, on an error,
-//! or when the reader is dropped.
+//! or once the reader is dropped (at its next send: a read blocked on a pipe
+//! returns first).
 
 use std::io::{self, Read};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
@@ -29,8 +30,10 @@ enum State {
         chunks: Receiver<Message>,
         recycle: Sender<Vec<u8>>,
     },
-    /// The end was reached or an error returned.
+    /// The end was reached.
     Done,
+    /// An error was returned; every later read fails too.
+    Failed,
 }
 
 /// A `Read` whose bytes a thread of its own reads ahead from the stream.
@@ -68,13 +71,16 @@ impl ReadAhead {
     /// The next chunk into `current`; false at the end.
     fn next_chunk(&mut self) -> io::Result<bool> {
         if let State::Pending(_) = self.state {
-            let State::Pending(stream) = std::mem::replace(&mut self.state, State::Done) else {
+            let State::Pending(stream) = std::mem::replace(&mut self.state, State::Failed) else {
                 unreachable!("checked above")
             };
             self.state = ReadAhead::start(stream)?;
         }
         let State::Running { chunks, recycle } = &self.state else {
-            return Ok(false);
+            return match self.state {
+                State::Failed => Err(io::Error::other("the input failed to read before")),
+                _ => Ok(false),
+            };
         };
         let used = std::mem::take(&mut self.current);
         // The thread may have stopped (end of input): the chunk is dropped.
@@ -93,11 +99,11 @@ impl ReadAhead {
                 Ok(false)
             }
             Ok(Err(e)) => {
-                self.state = State::Done;
+                self.state = State::Failed;
                 Err(e)
             }
             Err(_) => {
-                self.state = State::Done;
+                self.state = State::Failed;
                 Err(io::Error::other("the read-ahead thread stopped"))
             }
         }
@@ -231,6 +237,8 @@ mod tests {
         assert!(got == want);
         let e = r.read(&mut [0u8; 4]).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        // It stays an error: the bytes after it are not the end of the input.
+        assert!(r.read(&mut [0u8; 4]).is_err());
     }
 
     /// A pipe: some bytes, then nothing until the writer goes on.
@@ -265,16 +273,39 @@ mod tests {
         assert_eq!(r.read(&mut [0u8; 4]).unwrap(), 0);
     }
 
+    /// An endless stream that tells when it is dropped.
+    struct Endless(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+    impl Read for Endless {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            out.fill(b'x');
+            Ok(out.len())
+        }
+    }
+
+    impl Drop for Endless {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
     #[test]
     fn dropping_the_reader_stops_the_thread() {
-        // An endless stream: the thread blocks on a full channel until the
-        // reader is dropped, then returns (the test would hang otherwise
-        // only if the thread kept the process alive, which it does not;
-        // this checks that dropping mid-stream is clean).
-        let mut r = ReadAhead::new(Box::new(io::repeat(b'x')));
+        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut r = ReadAhead::new(Box::new(Endless(std::sync::Arc::clone(&dropped))));
         let mut buf = vec![0u8; 3 * CHUNK];
         r.read_exact(&mut buf).unwrap();
         assert!(buf.iter().all(|&b| b == b'x'));
+        // The thread is blocked on a full channel; dropping the reader ends
+        // it, and with it the stream.
         drop(r);
+        let started = std::time::Instant::now();
+        while !dropped.load(std::sync::atomic::Ordering::SeqCst) {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the thread kept running"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 }
