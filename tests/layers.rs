@@ -24,24 +24,49 @@ fn allowed(layer: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// Every `crate::LAYER` a source text names.
+/// The identifier at the start of a text.
+fn ident(text: &str) -> String {
+    text.chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// Every `crate::LAYER` a source text names, also inside a grouped import
+/// (`crate::{read::x, write::y}`); a doc link `[`crate::x`]` counts too. An
+/// alias of the crate itself (`crate as c`) is reported as `crate as`, which
+/// no layer may use.
 fn imported_layers(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, _) in text.match_indices("crate::") {
-        // `netstage_rules::...` or a doc link `[`crate::x`]` both count: any
-        // path into another layer is a dependency.
-        let before = &text[..i];
-        if before.ends_with("netstage_") {
-            continue;
-        }
-        let rest = &text[i + "crate::".len()..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: String| {
         if !name.is_empty() && !out.contains(&name) {
             out.push(name);
         }
+    };
+    for (i, _) in text.match_indices("crate::") {
+        let rest = &text[i + "crate::".len()..];
+        match rest.strip_prefix('{') {
+            Some(group) => {
+                // The first name of each top-level item of the group.
+                let (mut depth, mut item_start) = (0, true);
+                for (j, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => item_start = true,
+                        c if item_start && !c.is_whitespace() => {
+                            item_start = false;
+                            add(ident(&group[j..]));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            None => add(ident(rest)),
+        }
+    }
+    if text.contains("crate as ") {
+        add("crate as".to_string());
     }
     out
 }
@@ -85,6 +110,9 @@ fn each_layer_imports_only_what_is_upstream_of_it() {
 fn the_rule_check_sees_imports() {
     let text = "use crate::read::batch::Batch;\nuse netstage_rules::Outcome;\nfn f() { crate::pipeline::run(); }";
     assert_eq!(imported_layers(text), ["read", "pipeline"]);
+    let grouped = "use crate::{\n    write::columns::{Cell, Layout},\n    report::counts::Counts,\n};";
+    assert_eq!(imported_layers(grouped), ["write", "report"]);
+    assert_eq!(imported_layers("use crate as c;"), ["crate as"]);
     assert_eq!(layer_of("write/csv_out.rs"), "write");
     assert_eq!(layer_of("stage.rs"), "stage");
 }
