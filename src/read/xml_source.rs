@@ -114,10 +114,6 @@ fn simple_attributes(raw: &[u8]) -> Option<Option<&[u8]>> {
     plain.then_some(Some(value))
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 /// The header attributes of `NaaccrData` reported in `summary.json`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct XmlInfo {
@@ -441,18 +437,13 @@ impl XmlSource {
     /// bound for the element's depth; an Item's `naaccrId`/`naaccrNum` are
     /// looked up. Then the element's own name is resolved.
     fn scan_element(&mut self, e: &BytesStart<'_>, at: u64) -> Result<ElementScan, RunError> {
-        let depth = self.depth + 1;
-        let (mut by_id, mut by_num, mut has_id) = (None, None, false);
-        match simple_attributes(e.attributes_raw().as_bytes()) {
+        let column = match simple_attributes(e.attributes_raw().as_bytes()) {
             // Most elements: none, or one plain `naaccrId="..."` (an Item),
             // which needs neither quick-xml's attribute parser nor a binding.
-            Some(None) => {}
-            Some(Some(id)) => {
-                has_id = true;
-                by_id = item_column(Some(id), None);
-            }
-            None => self.scan_attributes(e, at, depth, &mut by_id, &mut by_num, &mut has_id)?,
-        }
+            Some(None) => None,
+            Some(Some(id)) => item_column(Some(id), None),
+            None => self.scan_attributes(e, at)?,
+        };
         let qname = e.name();
         let name: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
         let prefix = memchr::memchr(b':', name).map(|i| &name[..i]);
@@ -466,21 +457,16 @@ impl XmlSource {
             // Unbound: no namespace (accepted) for an unprefixed name, an
             // undeclared prefix (not NAACCR's) otherwise.
             in_naaccr: binding.unwrap_or(prefix.is_none()),
-            column: if has_id { by_id } else { by_num },
+            column,
         })
     }
 
     /// The general attribute pass of [`XmlSource::scan_element`], through
-    /// quick-xml's attribute parser.
-    fn scan_attributes(
-        &mut self,
-        e: &BytesStart<'_>,
-        at: u64,
-        depth: u32,
-        by_id: &mut Option<usize>,
-        by_num: &mut Option<usize>,
-        has_id: &mut bool,
-    ) -> Result<(), RunError> {
+    /// quick-xml's attribute parser: binds namespace declarations and
+    /// returns an Item's column.
+    fn scan_attributes(&mut self, e: &BytesStart<'_>, at: u64) -> Result<Option<usize>, RunError> {
+        let depth = self.depth + 1;
+        let (mut id, mut num) = (None, None);
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.syntax_error(at, format!("not well-formed XML: {err}")))?;
             let value = attr
@@ -488,11 +474,8 @@ impl XmlSource {
                 .map_err(|err| self.syntax_error(at, format!("not well-formed XML: {err}")))?;
             let key: &str = attr.key.as_ref();
             match key {
-                "naaccrId" => {
-                    *has_id = true;
-                    *by_id = item_column(Some(value.as_bytes()), None);
-                }
-                "naaccrNum" => *by_num = item_column(None, Some(value.as_bytes())),
+                "naaccrId" => id = Some(value),
+                "naaccrNum" => num = Some(value),
                 // `xmlns=""` undeclares the default: no namespace, accepted.
                 "xmlns" => self
                     .bindings
@@ -505,7 +488,10 @@ impl XmlSource {
                 }
             }
         }
-        Ok(())
+        Ok(item_column(
+            id.as_deref().map(str::as_bytes),
+            num.as_deref().map(str::as_bytes),
+        ))
     }
 
     /// Drops the namespace bindings declared at `depth` (its element closed).
@@ -681,7 +667,7 @@ impl XmlSource {
                 let slot = &mut items.values[col];
                 slot.clear();
                 slot.extend_from_slice(trimmed);
-                if contains(slot, NOT_UTF8.as_bytes()) {
+                if memchr::memmem::find(slot, NOT_UTF8.as_bytes()).is_some() {
                     // Give staging bytes that are not UTF-8, as CSV would.
                     slot.clear();
                     slot.push(0xFF);
