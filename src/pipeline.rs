@@ -160,8 +160,6 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
             staging.stage_all(sources, files)?
         }
     };
-    let rules = cfg.rules;
-
     let seconds = started.elapsed().as_secs_f64();
     write_file(&mut out_dir, "summary.csv", counts.summary_csv().as_bytes())?;
     let json = summary_json(
@@ -169,7 +167,7 @@ pub fn run(cfg: &RunConfig, stop: &StopFlag, progress: ProgressFn<'_>) -> Result
         &inputs,
         rows_written,
         seconds,
-        rules.eod().algorithm().version(),
+        cfg.rules.eod().algorithm().version(),
     );
     let mut json_text = serde_json::to_string_pretty(&json).map_err(|e| RunError::Internal(e.to_string()))?;
     json_text.push('\n');
@@ -309,7 +307,7 @@ pub fn default_threads(cfg: &RunConfig) -> usize {
     let xml = cfg
         .inputs
         .iter()
-        .any(|p| cfg.input_format.unwrap_or_else(|| InputFormat::of(p)) == InputFormat::Xml);
+        .any(|p| InputFormat::of_input(p, cfg.input_format) == InputFormat::Xml);
     if xml { cores.saturating_sub(1).max(1) } else { cores }
 }
 

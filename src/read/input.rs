@@ -37,6 +37,12 @@ impl InputFormat {
             InputFormat::Csv
         }
     }
+
+    /// The format of an input: `forced` (`--input-format`), else by its
+    /// path's extension.
+    pub fn of_input(path: &str, forced: Option<InputFormat>) -> InputFormat {
+        forced.unwrap_or_else(|| InputFormat::of(path))
+    }
 }
 
 /// Whether a path names a gzip stream (`.gz`, any case).

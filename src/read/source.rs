@@ -50,7 +50,7 @@ pub fn open(
     overrides: &ColumnOverrides,
     keep_unused: bool,
 ) -> Result<Box<dyn Source>, RunError> {
-    Ok(match format.unwrap_or_else(|| InputFormat::of(path)) {
+    Ok(match InputFormat::of_input(path, format) {
         InputFormat::Parquet => Box::new(ParquetSource::open(path, overrides, keep_unused)?),
         InputFormat::Csv => Box::new(CsvSource::open(path, overrides)?),
         InputFormat::Xml => Box::new(XmlSource::open(path)?),
