@@ -9,19 +9,17 @@ use crate::report::counts::{Counts, NO_SITE};
 
 /// An input's object in `summary.json`: an XML input adds `naaccr_xml`.
 fn input_json(input: &InputSummary) -> Value {
-    {
-        let mut v = json!({"path": input.path, "rows": input.rows, "bytes": input.bytes, "sha256": input.sha256});
-        if let Some(x) = &input.xml {
-            v["naaccr_xml"] = json!({
-                "base_dictionary_uri": x.base_dictionary_uri,
-                "naaccr_version": x.naaccr_version(),
-                "record_type": x.record_type,
-                "specification_version": x.specification_version,
-                "tumors": input.rows,
-            });
-        }
-        v
+    let mut v = json!({"path": input.path, "rows": input.rows, "bytes": input.bytes, "sha256": input.sha256});
+    if let Some(x) = &input.xml {
+        v["naaccr_xml"] = json!({
+            "base_dictionary_uri": x.base_dictionary_uri,
+            "naaccr_version": x.naaccr_version(),
+            "record_type": x.record_type,
+            "specification_version": x.specification_version,
+            "tumors": input.rows,
+        });
     }
+    v
 }
 
 /// Stage displays in table order; rows without a stage use their status.
