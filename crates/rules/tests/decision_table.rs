@@ -311,6 +311,42 @@ path  pick
 }
 
 #[test]
+fn a_row_remembered_for_a_reference_table_depends_on_the_referenced_key() {
+    let alg = compile(
+        "\
+algorithm  test  1
+table  year_ok
+in  year
+out  ok
+row  2018-{{current}}  VALUE:yes
+row  *  VALUE:no
+schema  s
+input  year  \\N  \\N  1
+output  ok  \\N  \\N
+mapping  m
+path  year_ok
+",
+    );
+    let schema = alg.schema_id("s").expect("schema s");
+    let (year, current, ok) = (
+        alg.key("year").unwrap(),
+        alg.key("current").unwrap(),
+        alg.key("ok").unwrap(),
+    );
+    // One scratch for every run, so the second and third lookups could be
+    // answered from what the first remembered.
+    let mut sc = Scratch::new();
+    let mut ok_for = |cur: &'static [u8]| {
+        let inputs: [(KeyId, &[u8]); 2] = [(year, b"2025"), (current, cur)];
+        let out = alg.run(schema, &inputs, &mut sc);
+        String::from_utf8(out.get(ok).unwrap().to_vec()).unwrap()
+    };
+    assert_eq!(ok_for(b"2024"), "no");
+    assert_eq!(ok_for(b"2026"), "yes");
+    assert_eq!(ok_for(b"2024"), "no");
+}
+
+#[test]
 fn load_rejects_unknown_tables_cycles_and_bad_rows() {
     let bad = |body: &str| {
         let src = format!("{}\n{}", text::MAGIC, body.replace("  ", "\t"));

@@ -78,9 +78,9 @@ pub struct Table {
     /// Candidate rows by the value of one input column, when every cell of
     /// that column is `*` or a list of single values.
     index: Option<ExactIndex>,
-    /// True when the matching row depends on the input values only (no
-    /// `{{key}}` in any cell), so it may be remembered per value.
-    pub(crate) memoizable: bool,
+    /// The keys the matching row depends on: the inputs, then the keys
+    /// that `{{key}}` cells read. A row may be remembered by their values.
+    pub(crate) reads: Box<[KeyId]>,
 }
 
 /// Rows that can match, by the value of one column: the rows listing the
@@ -97,7 +97,12 @@ const INDEX_MIN_ROWS: usize = 8;
 
 impl Table {
     fn new(id: &str, inputs: Box<[KeyId]>, outputs: Box<[KeyId]>, rows: Box<[Row]>) -> Table {
-        let memoizable = rows.iter().all(|r| !r.cells.iter().any(Cell::has_reference));
+        let mut reads = inputs.to_vec();
+        for key in rows.iter().flat_map(|r| r.cells.iter().flat_map(Cell::references)) {
+            if !reads.contains(&key) {
+                reads.push(key);
+            }
+        }
         let index = if rows.len() >= INDEX_MIN_ROWS {
             ExactIndex::build(&rows, inputs.len())
         } else {
@@ -109,7 +114,7 @@ impl Table {
             outputs,
             rows,
             index,
-            memoizable,
+            reads: reads.into_boxed_slice(),
         }
     }
 

@@ -201,9 +201,22 @@ impl Cell {
         })
     }
 
-    /// True when an item reads another key (`{{key}}`).
-    pub fn has_reference(&self) -> bool {
-        matches!(self, Cell::Items(items) if items.iter().any(|i| matches!(i, Item::Dynamic { .. })))
+    /// The keys the cell's items read (`{{key}}`), in item order.
+    pub fn references(&self) -> impl Iterator<Item = KeyId> + '_ {
+        let items: &[Item] = match self {
+            Cell::Any => &[],
+            Cell::Items(items) => items,
+        };
+        items.iter().flat_map(|i| match i {
+            Item::Dynamic { low, high } => [low, high]
+                .into_iter()
+                .filter_map(|o| match o {
+                    Operand::Key(k) => Some(*k),
+                    Operand::Const(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
     }
 
     /// Whether the cell matches `value` (`None`: the key is absent, read as

@@ -81,7 +81,8 @@ pub struct Scratch {
     memo: Memo,
 }
 
-/// Rows found in tables without references, by table and input values:
+/// Rows found, by table and the values of the keys it reads (its inputs
+/// and the keys its `{{key}}` cells name):
 /// registry data repeats a limited set of code combinations, so most
 /// lookups are answered here. One small map per table, keys packed inline
 /// (no pointer to follow). Bounded: past [`MEMO_LIMIT`] entries nothing more
@@ -110,12 +111,12 @@ const MEMO_LIMIT: usize = 1 << 16;
 const NO_ROW: u32 = u32::MAX;
 
 impl Memo {
-    /// The row of a memoizable table for the values `get` gives.
+    /// The row of a table for the values `get` gives for the keys it reads.
     fn find<'v>(&mut self, alg: &Algorithm, table: TableId, get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<usize> {
         let t = alg.table(table);
         let mut key = [0u8; MEMO_KEY];
         let mut at = 0;
-        for k in t.inputs.iter() {
+        for k in t.reads.iter() {
             match get(*k) {
                 None => at += 1,
                 Some(v) if at + 1 + v.len() <= MEMO_KEY => {
@@ -264,12 +265,7 @@ impl<'a: 's, 's> Run<'a, 's> {
     }
 
     fn find(&self, table: TableId, slots: &[Slot], memo: &mut Memo) -> Option<usize> {
-        let t = self.alg.table(table);
-        let get = |k| self.get(slots, k);
-        if t.memoizable {
-            return memo.find(self.alg, table, &get);
-        }
-        t.find_row(&get)
+        memo.find(self.alg, table, &|k| self.get(slots, k))
     }
 
     /// Whether a path's table matches, with its input mapping applied to a
