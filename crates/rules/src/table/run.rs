@@ -444,23 +444,26 @@ impl Algorithm {
                 continue;
             }
             let mi = mi as u16;
-            let included = m
-                .inclusion
-                .iter()
-                .all(|p| run.path_matches(p, &sc.slots, &mut sc.memo).is_some())
-                && m.exclusion
-                    .iter()
-                    .all(|p| run.path_matches(p, &sc.slots, &mut sc.memo).is_none());
-            if !included {
-                continue;
-            }
-            for p in m.inclusion.iter().chain(m.exclusion.iter()) {
-                let row = run.path_matches(p, &sc.slots, &mut sc.memo).map(|r| r as u32);
+            // Inclusion tables must match, exclusion tables must not; the
+            // tables are recorded as steps of a mapping that runs.
+            let mark = sc.steps.len();
+            let tests = m.inclusion.iter().map(|p| (p, true));
+            let mut included = true;
+            for (p, must_match) in tests.chain(m.exclusion.iter().map(|p| (p, false))) {
+                let row = run.path_matches(p, &sc.slots, &mut sc.memo);
+                if row.is_some() != must_match {
+                    included = false;
+                    break;
+                }
                 sc.steps.push(Step {
                     mapping: mi,
                     table: p.table,
-                    row,
+                    row: row.map(|r| r as u32),
                 });
+            }
+            if !included {
+                sc.steps.truncate(mark);
+                continue;
             }
             for (k, c) in m.initial_context.iter() {
                 sc.slots[k.0 as usize] = Slot::Const(*c);
