@@ -935,10 +935,10 @@ fn stage_tnm<'a>(
     ));
 
     // W_BASIS_DISAGREE: two present bases with different real groups.
-    let groups: Vec<BasisStage> = present().filter(|b| b.stage.is_group()).copied().collect();
-    let disagreement = groups.iter().enumerate().find_map(|(i, a)| {
-        groups[i + 1..]
-            .iter()
+    let groups = || present().filter(|b| b.stage.is_group());
+    let disagreement = groups().enumerate().find_map(|(i, a)| {
+        groups()
+            .skip(i + 1)
             .find(|b| b.stage != a.stage)
             .map(|b| (a.basis, a.stage, b.basis, b.stage))
     });

@@ -109,6 +109,32 @@ pub struct Identity {
     pub year: Year,
 }
 
+/// The items of one derivation, without allocating (each item at most once).
+struct ItemList<'s> {
+    items: [(EodItem, &'s str); EodItem::COUNT],
+    len: usize,
+}
+
+impl Default for ItemList<'_> {
+    fn default() -> Self {
+        ItemList {
+            items: [(EodItem::Site, ""); EodItem::COUNT],
+            len: 0,
+        }
+    }
+}
+
+impl<'s> ItemList<'s> {
+    fn push(&mut self, item: (EodItem, &'s str)) {
+        self.items[self.len] = item;
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[(EodItem, &'s str)] {
+        &self.items[..self.len]
+    }
+}
+
 /// Derives the EOD basis of a routed record through SEER's tables. Pushes
 /// `E_EOD` (and `W_GRADE_INVALID` / `W_DISCRIMINATOR_INVALID`) messages;
 /// `None` when the basis is rejected or the schema has no SEER tables.
@@ -138,16 +164,16 @@ pub fn eod_basis<'a>(
 
     // Coded items: padded; a blank one is not supplied (the schema default).
     let mut padded: [Option<Coded<'a>>; EodItem::COUNT] = Default::default();
-    let mut coded_items = vec![
+    let coded_items = [
         EodItem::PrimaryTumor,
         EodItem::RegionalNodes,
         EodItem::Mets,
         EodItem::NodesPos,
+        EodItem::SizeSummary,
     ];
-    if rec.size_coded {
-        coded_items.push(EodItem::SizeSummary);
-    }
-    for item in coded_items {
+    // The size is an EOD item only when read from the item-756 column.
+    let coded_items = &coded_items[..if rec.size_coded { 5 } else { 4 }];
+    for &item in coded_items {
         let field = field_of(item);
         let value = rec.get(field);
         if value.is_empty() {
@@ -169,7 +195,7 @@ pub fn eod_basis<'a>(
         return None;
     }
     // Grades and the discriminator: an invalid value is passed as not supplied (§19 item 4).
-    let mut optional: Vec<(EodItem, &'a str)> = Vec::new();
+    let mut optional = ItemList::default();
     for (item, code) in [
         (EodItem::GradeClin, Code::WGradeInvalid),
         (EodItem::GradePath, Code::WGradeInvalid),
@@ -191,7 +217,7 @@ pub fn eod_basis<'a>(
         }
     }
 
-    let mut items: Vec<(EodItem, &str)> = Vec::with_capacity(EodItem::COUNT);
+    let mut items = ItemList::default();
     items.push((EodItem::Site, std::str::from_utf8(&site).expect("ASCII")));
     items.push((EodItem::Hist, std::str::from_utf8(&hist).expect("ASCII")));
     items.push((EodItem::Behavior, std::str::from_utf8(&behavior).expect("ASCII")));
@@ -205,10 +231,12 @@ pub fn eod_basis<'a>(
             _ => {}
         }
     }
-    items.extend(optional.iter().copied());
+    for &(item, value) in optional.as_slice() {
+        items.push((item, value));
+    }
 
     let derived = SCRATCH.with_borrow_mut(|scratch| {
-        let derived = eod.derive(seer, &items, scratch);
+        let derived = eod.derive(seer, items.as_slice(), scratch);
         if trace.enabled() {
             for step in scratch.steps() {
                 let table = eod.algorithm().table(step.table);
