@@ -163,11 +163,6 @@ impl Layout {
     }
 }
 
-/// The registry's column of a header, if it is one.
-pub fn column(name: &str) -> Option<&'static Column> {
-    COLUMNS.iter().find(|c| c.name == name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,8 +251,6 @@ mod tests {
             .filter(|(_, t)| !t.is_empty())
             .collect();
         assert_eq!(texts, [("status", "error")]);
-        assert_eq!(column("organ_general").map(|c| c.name), Some("organ_general"));
-        assert!(column("Status").is_none());
     }
 
     #[test]
