@@ -96,8 +96,9 @@ struct Memo {
     entries: usize,
 }
 
-/// The input values of one lookup, each as a length byte (0 = absent,
-/// 1 + length otherwise) and its bytes, packed into one integer (the codes
+/// The values of the keys a table reads (its inputs, then the keys its
+/// cells name), each as a length byte (0 = absent, 1 + length otherwise)
+/// and its bytes, packed into one integer (the codes
 /// of registry items are short: stage-table keys such as `T1a N0 M1a` fit).
 type MemoKey = u128;
 
