@@ -194,29 +194,6 @@ pub fn eod_basis<'a>(
     if msgs.has_error() {
         return None;
     }
-    // Grades and the discriminator: an invalid value is passed as not supplied (§19 item 4).
-    let mut optional = ItemList::default();
-    for (item, code) in [
-        (EodItem::GradeClin, Code::WGradeInvalid),
-        (EodItem::GradePath, Code::WGradeInvalid),
-        (EodItem::Discriminator1, Code::WDiscriminatorInvalid),
-    ] {
-        let field = field_of(item);
-        let value = rec.get(field);
-        if value.is_empty() || !eod.has_input(seer, item) {
-            continue;
-        }
-        if eod.is_valid(seer, item, value) {
-            optional.push((item, value));
-        } else {
-            msgs.push(
-                Message::value(code, field, value, "is not a code of")
-                    .text(schema.name())
-                    .text("(passed as not supplied)"),
-            );
-        }
-    }
-
     let mut items = ItemList::default();
     items.push((EodItem::Site, std::str::from_utf8(&site).expect("ASCII")));
     items.push((EodItem::Hist, std::str::from_utf8(&hist).expect("ASCII")));
@@ -231,8 +208,26 @@ pub fn eod_basis<'a>(
             _ => {}
         }
     }
-    for &(item, value) in optional.as_slice() {
-        items.push((item, value));
+    // Grades and the discriminator: an invalid value is passed as not supplied (§19 item 4).
+    for (item, code) in [
+        (EodItem::GradeClin, Code::WGradeInvalid),
+        (EodItem::GradePath, Code::WGradeInvalid),
+        (EodItem::Discriminator1, Code::WDiscriminatorInvalid),
+    ] {
+        let field = field_of(item);
+        let value = rec.get(field);
+        if value.is_empty() || !eod.has_input(seer, item) {
+            continue;
+        }
+        if eod.is_valid(seer, item, value) {
+            items.push((item, value));
+        } else {
+            msgs.push(
+                Message::value(code, field, value, "is not a code of")
+                    .text(schema.name())
+                    .text("(passed as not supplied)"),
+            );
+        }
     }
 
     let derived = SCRATCH.with_borrow_mut(|scratch| {
