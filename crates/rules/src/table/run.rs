@@ -448,9 +448,10 @@ impl Algorithm {
             // Inclusion tables must match, exclusion tables must not; the
             // tables are recorded as steps of a mapping that runs.
             let mark = sc.steps.len();
-            let tests = m.inclusion.iter().map(|p| (p, true));
+            let inclusion = m.inclusion.iter().map(|p| (p, true));
+            let exclusion = m.exclusion.iter().map(|p| (p, false));
             let mut included = true;
-            for (p, must_match) in tests.chain(m.exclusion.iter().map(|p| (p, false))) {
+            for (p, must_match) in inclusion.chain(exclusion) {
                 let row = run.path_matches(p, &sc.slots, &mut sc.memo);
                 if row.is_some() != must_match {
                     included = false;
