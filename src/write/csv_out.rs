@@ -2,7 +2,6 @@
 //! the staging workers, and the files (`stages.csv`, `flagged.csv`) they are
 //! written to in order.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -11,6 +10,7 @@ use netstage_rules::Outcome;
 use crate::error::{RunError, io_error};
 use crate::stage::{RowId, RowSink};
 use crate::write::columns::{Cell, Layout};
+use crate::write::eager_file::EagerFile;
 use crate::write::outdir::OutputDir;
 use crate::write::{ChunkEncoder, RowFiles};
 
@@ -151,7 +151,7 @@ impl ChunkEncoder for CsvChunk {
 /// A CSV output file written through a buffer, its header first.
 pub struct CsvFile {
     path: PathBuf,
-    file: BufWriter<File>,
+    file: BufWriter<EagerFile>,
 }
 
 impl CsvFile {
@@ -161,7 +161,7 @@ impl CsvFile {
         let (file, path) = out_dir.create(name)?;
         let mut out = CsvFile {
             path,
-            file: BufWriter::with_capacity(WRITE_BUFFER, file),
+            file: BufWriter::with_capacity(WRITE_BUFFER, EagerFile::new(file)),
         };
         let mut header = csv::Writer::from_writer(Vec::new());
         header

@@ -1,9 +1,11 @@
 //! The write side: the column registry ([`columns`]) that describes one output
 //! row for every format, the encoders of staged rows ([`csv_out`],
-//! [`parquet_out`]) and the atomic output directory ([`outdir`]).
+//! [`parquet_out`]), the atomic output directory ([`outdir`]) and its files'
+//! early writeback ([`eager_file`]).
 
 pub mod columns;
 pub mod csv_out;
+pub mod eager_file;
 pub mod outdir;
 pub mod parquet_dict;
 pub mod parquet_out;

@@ -31,6 +31,7 @@ use crate::error::{RunError, io_error};
 use crate::stage::{RowId, RowSink};
 use crate::write::columns::{Cell, Layout};
 use crate::write::csv_out::{CsvFile, CsvRowEncoder};
+use crate::write::eager_file::EagerFile;
 use crate::write::outdir::OutputDir;
 use crate::write::parquet_dict::{CodedKeys, DictColumn};
 use crate::write::{ChunkEncoder, RowFiles};
@@ -309,7 +310,7 @@ pub struct ParquetOut {
     path: PathBuf,
     schema: SchemaRef,
     kinds: Vec<ColumnKind>,
-    file: SerializedFileWriter<File>,
+    file: SerializedFileWriter<EagerFile>,
     factory: ArrowRowGroupWriterFactory,
     /// Encoders of the row group being written, one per column.
     columns: Vec<ColumnEncoder>,
@@ -343,7 +344,7 @@ impl ParquetOut {
         let options = ArrowWriterOptions::new()
             .with_properties(props)
             .with_skip_arrow_metadata(true);
-        let (file, factory) = ArrowWriter::try_new_with_options(file, Arc::clone(&schema), options)
+        let (file, factory) = ArrowWriter::try_new_with_options(EagerFile::new(file), Arc::clone(&schema), options)
             .and_then(ArrowWriter::into_serialized_writer)
             .map_err(|e| write_error(&path, e))?;
         let mut out = ParquetOut {
