@@ -1,17 +1,18 @@
-//! The batch pipeline: a reader thread fills recycled batches; each batch is
-//! staged in parallel on a rayon pool keeping input order, written in order,
-//! and its counts merged. Memory is bounded by the batch size, not the input.
+//! The batch pipeline: a reader thread fills recycled batches; the chunks of
+//! each batch are staged on a rayon pool as soon as it is read, then written
+//! in input order and their counts merged. Memory is bounded by the batch
+//! size, not the input.
 
+use std::collections::VecDeque;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, sync_channel};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, sync_channel};
 use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use netstage_rules::{Options, RuleSet, Status};
-use rayon::prelude::*;
 
 use crate::error::{RunError, io_error};
 use crate::read::batch::{BATCH_ROWS, Batch, Rows};
@@ -32,10 +33,12 @@ use crate::write::{ChunkEncoder, OutputFormat, RowFiles};
 /// Rows per staging task. Fixed, not derived from the thread count, so that
 /// the outputs do not depend on it: Parquet pages end where chunks end.
 pub const CHUNK_ROWS: usize = 2048;
-/// Batches in flight between reader and stagers.
+/// Batches of staged chunks waiting for the writer thread.
 const CHANNEL_DEPTH: usize = 2;
-/// Batches in all: one being read, the channel's, one being staged, one spare.
-const BATCHES: usize = CHANNEL_DEPTH + 2;
+/// Batches in all: one being read, the others staged or waiting for their
+/// last chunk (a batch returns to the reader once its chunks go to the
+/// writer, which bounds the memory of a run).
+const BATCHES: usize = 4;
 
 /// Everything a run needs, resolved from the command line.
 #[derive(Clone, Debug)]
@@ -198,80 +201,167 @@ struct Staging<'r> {
 }
 
 impl Staging<'_> {
-    /// Reads every input on the reader thread, stages each batch in parallel
-    /// (chunks in input order) and hands the encoded chunks to `files` on the
-    /// writer thread. Returns the counts, the inputs' summaries and the rows
-    /// written.
+    /// Reads every input on the reader thread, stages the chunks of each
+    /// batch on the pool as soon as the batch is read (no batch waits for the
+    /// one before it to be staged), and hands each batch's encoded chunks, in
+    /// input order, to `files` on the writer thread. Returns the counts, the
+    /// inputs' summaries and the rows written.
     fn stage_all<F: RowFiles>(
         &self,
         sources: Vec<Box<dyn Source>>,
         files: F,
     ) -> Result<(Counts, Vec<InputSummary>, u64), RunError> {
-        let (cfg, stop) = (self.cfg, self.stop);
-        let (batches, recycle, reader) = spawn_reader(sources, Arc::clone(stop))?;
+        let (events_tx, events) = mpsc::channel::<Event<F::Chunk>>();
+        let (recycle, reader) = spawn_reader(sources, Arc::clone(self.stop), events_tx.clone())?;
         let (to_writer, writer) = spawn_writer(files)?;
-        // --strict is a limit of zero error rows; either stops the run at the
-        // batch where it is passed.
-        let error_limit: Option<(u64, String)> = if cfg.strict {
-            Some((0, "--strict and some rows are errors".into()))
-        } else {
-            cfg.max_errors
-                .map(|m| (m, format!("more than --max-errors {m} error rows")))
+        let mut out = Emitted {
+            counts: Counts::default(),
+            rows_written: 0,
+            to_writer,
+            recycle,
         };
-        let mut counts = Counts::default();
-        let mut rows_written = 0;
-        loop {
-            let batch = match batches.recv_timeout(Duration::from_millis(100)) {
-                Ok(Ok(batch)) => batch,
-                Ok(Err(e)) => {
-                    drop(to_writer);
-                    let _ = writer.join();
-                    return Err(e);
+        // Set when the run stops early: chunks not yet started are skipped.
+        let abandon = AtomicBool::new(false);
+        let staged = self.pool.in_place_scope_fifo(|scope| {
+            let mut in_flight: VecDeque<InFlight<F::Chunk>> = VecDeque::new();
+            let mut first_seq = 0u64;
+            let mut read_done = false;
+            let result = loop {
+                if read_done && in_flight.is_empty() {
+                    break Ok(());
                 }
-                Err(RecvTimeoutError::Timeout) => {
-                    check_stop(stop)?;
-                    continue;
+                let event = match events.recv_timeout(Duration::from_millis(100)) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => match check_stop(self.stop) {
+                        Ok(()) => continue,
+                        Err(e) => break Err(e),
+                    },
+                    // `events_tx` is held here: not reached.
+                    Err(RecvTimeoutError::Disconnected) => {
+                        break Err(RunError::Internal("event channel closed".into()));
+                    }
+                };
+                match event {
+                    Event::Read(Err(e)) => break Err(e),
+                    Event::ReadDone => read_done = true,
+                    Event::Read(Ok(batch)) => {
+                        if let Err(e) = check_stop(self.stop) {
+                            break Err(e);
+                        }
+                        let seq = first_seq + in_flight.len() as u64;
+                        let batch = Arc::new(batch);
+                        let chunks = batch.len.div_ceil(CHUNK_ROWS);
+                        for index in 0..chunks {
+                            let (batch, tx, abandon) = (Arc::clone(&batch), events_tx.clone(), &abandon);
+                            scope.spawn_fifo(move |_| {
+                                if abandon.load(Ordering::Relaxed) {
+                                    return;
+                                }
+                                let (chunk, counts) = self.stage_chunk::<F::Chunk>(&batch, index);
+                                // Dropped before the send: the last chunk back
+                                // leaves the main loop the only owner.
+                                drop(batch);
+                                let _ = tx.send(Event::Staged {
+                                    seq,
+                                    index,
+                                    chunk,
+                                    counts,
+                                });
+                            });
+                        }
+                        in_flight.push_back(InFlight {
+                            batch,
+                            chunks: (0..chunks).map(|_| None).collect(),
+                            missing: chunks,
+                        });
+                    }
+                    Event::Staged {
+                        seq,
+                        index,
+                        chunk,
+                        counts,
+                    } => {
+                        let batch = &mut in_flight[(seq - first_seq) as usize];
+                        batch.chunks[index] = Some((chunk, counts));
+                        batch.missing -= 1;
+                    }
                 }
-                Err(RecvTimeoutError::Disconnected) => break,
+                // Every batch at the front whose chunks are all back goes out, in order.
+                let mut emitted = Ok(());
+                while emitted.is_ok() && in_flight.front().is_some_and(|b| b.missing == 0) {
+                    let done = in_flight.pop_front().expect("checked above");
+                    first_seq += 1;
+                    emitted = self.emit_batch(done, &mut out);
+                }
+                if let Err(e) = emitted {
+                    break Err(e);
+                }
             };
-            check_stop(stop)?;
-            let chunks: Vec<(F::Chunk, Counts)> = self.pool.install(|| {
-                (0..batch.len.div_ceil(CHUNK_ROWS))
-                    .into_par_iter()
-                    .map(|i| self.stage_chunk::<F::Chunk>(&batch, i))
-                    .collect()
-            });
-            let _ = recycle.send(batch);
-            let mut encoded = Vec::with_capacity(chunks.len());
-            for (chunk, chunk_counts) in chunks {
-                rows_written += chunk.rows();
-                counts.merge(chunk_counts);
-                encoded.push(chunk);
+            if result.is_err() {
+                abandon.store(true, Ordering::Relaxed);
             }
-            if to_writer.send(encoded).is_err() {
-                // The writer stopped on an error: report it.
-                drop(to_writer);
-                return Err(join_writer(writer)
+            result
+        });
+        if let Err(e) = staged {
+            drop(out);
+            return Err(match e {
+                // The writer stopped on an error: report that one.
+                RunError::Internal(m) if m == WRITER_STOPPED => join_writer(writer)
                     .err()
-                    .unwrap_or_else(|| RunError::Internal("writer stopped".into())));
-            }
-            (self.progress)(
-                self.progress_counters.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
-                counts.rows,
-            );
-            if let Some((max, why)) = &error_limit
-                && counts.status(Status::Error) > *max
-            {
-                return Err(too_many_errors(&counts, &cfg.inputs, why));
-            }
+                    .unwrap_or_else(|| RunError::Internal(WRITER_STOPPED.into())),
+                e => e,
+            });
         }
-        check_stop(stop)?;
+        check_stop(self.stop)?;
         let inputs = reader
             .join()
             .map_err(|_| RunError::Internal("reader thread panicked".into()))??;
+        let Emitted {
+            counts,
+            rows_written,
+            to_writer,
+            ..
+        } = out;
         drop(to_writer);
         join_writer(writer)?;
         Ok((counts, inputs, rows_written))
+    }
+
+    /// Hands a batch whose chunks are all staged to the writer, merges its
+    /// counts, returns the batch to the reader and applies `--strict` and
+    /// `--max-errors`.
+    fn emit_batch<C: ChunkEncoder>(&self, done: InFlight<C>, out: &mut Emitted<C>) -> Result<(), RunError> {
+        let mut encoded = Vec::with_capacity(done.chunks.len());
+        for (chunk, chunk_counts) in done.chunks.into_iter().flatten() {
+            out.rows_written += chunk.rows();
+            out.counts.merge(chunk_counts);
+            encoded.push(chunk);
+        }
+        if let Some(batch) = Arc::into_inner(done.batch) {
+            let _ = out.recycle.send(batch);
+        }
+        if out.to_writer.send(encoded).is_err() {
+            return Err(RunError::Internal(WRITER_STOPPED.into()));
+        }
+        (self.progress)(
+            self.progress_counters.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
+            out.counts.rows,
+        );
+        // --strict is a limit of zero error rows; either stops the run at the
+        // batch where it is passed.
+        let cfg = self.cfg;
+        let limit = if cfg.strict { Some(0) } else { cfg.max_errors };
+        if let Some(max) = limit
+            && out.counts.status(Status::Error) > max
+        {
+            let why = if cfg.strict {
+                "--strict and some rows are errors".to_string()
+            } else {
+                format!("more than --max-errors {max} error rows")
+            };
+            return Err(too_many_errors(&out.counts, &cfg.inputs, &why));
+        }
+        Ok(())
     }
 
     /// Stages chunk `i` of a batch into an encoder of type `C` and its counts.
@@ -352,6 +442,42 @@ fn too_many_errors(counts: &Counts, inputs: &[String], why: &str) -> RunError {
 
 type BatchResult = Result<Batch, RunError>;
 
+/// What the main loop of a run hears, on one channel: from the reader thread
+/// a batch (or the error that stopped it) and the end of the input, from the
+/// pool each staged chunk.
+enum Event<C> {
+    /// The next batch read, or the error that stopped the reader.
+    Read(BatchResult),
+    /// Every input has been read.
+    ReadDone,
+    /// Chunk `index` of the `seq`-th batch of the run, staged.
+    Staged {
+        seq: u64,
+        index: usize,
+        chunk: C,
+        counts: Counts,
+    },
+}
+
+/// A batch being staged, with its chunks as they come back (in any order).
+struct InFlight<C> {
+    batch: Arc<Batch>,
+    chunks: Vec<Option<(C, Counts)>>,
+    missing: usize,
+}
+
+/// What the batches emitted so far add up to, and where they go.
+struct Emitted<C> {
+    counts: Counts,
+    rows_written: u64,
+    to_writer: mpsc::SyncSender<Vec<C>>,
+    recycle: mpsc::Sender<Batch>,
+}
+
+/// The error of a send to a writer thread that stopped; the writer's own
+/// error is reported instead.
+const WRITER_STOPPED: &str = "writer stopped";
+
 /// The reader thread; it returns the per-input summaries.
 type ReaderHandle = thread::JoinHandle<Result<Vec<InputSummary>, RunError>>;
 
@@ -362,12 +488,13 @@ type ToWriter<F> = mpsc::SyncSender<Vec<<F as RowFiles>::Chunk>>;
 type WriterHandle = thread::JoinHandle<Result<(), RunError>>;
 
 /// Starts the reader thread: it reads every input in order into recycled
-/// batches and returns the per-input summaries when done.
-fn spawn_reader(
+/// batches, sends each to `events` and returns the per-input summaries when
+/// done.
+fn spawn_reader<C: Send + 'static>(
     mut sources: Vec<Box<dyn Source>>,
     stop: StopFlag,
-) -> Result<(Receiver<BatchResult>, mpsc::Sender<Batch>, ReaderHandle), RunError> {
-    let (tx, rx) = sync_channel::<BatchResult>(CHANNEL_DEPTH);
+    events: mpsc::Sender<Event<C>>,
+) -> Result<(mpsc::Sender<Batch>, ReaderHandle), RunError> {
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
     // A fixed set of batches circulates: the reader waits for one to come
     // back rather than allocating another, so memory does not creep up with
@@ -376,6 +503,8 @@ fn spawn_reader(
         let _ = recycle_tx.send(Batch::default());
     }
     let handle = thread::Builder::new().name("netstage-reader".into()).spawn(move || {
+        // A panic here must not look like the end of the input.
+        let _panic = PanicReport(events.clone());
         let mut spare: Option<Batch> = None;
         'inputs: for (idx, src) in sources.iter_mut().enumerate() {
             loop {
@@ -390,7 +519,7 @@ fn spawn_reader(
                 batch.input = idx;
                 match src.read_batch(&mut batch, BATCH_ROWS) {
                     Ok(true) => {
-                        if tx.send(Ok(batch)).is_err() {
+                        if events.send(Event::Read(Ok(batch))).is_err() {
                             break 'inputs;
                         }
                     }
@@ -400,17 +529,30 @@ fn spawn_reader(
                         break;
                     }
                     Err(e) => {
-                        let _ = tx.send(Err(e));
+                        let _ = events.send(Event::Read(Err(e)));
                         break 'inputs;
                     }
                 }
             }
         }
-        drop(tx);
+        let _ = events.send(Event::ReadDone);
         sources.iter_mut().map(|s| s.summary()).collect()
     });
     let handle = handle.map_err(|e| RunError::Internal(format!("cannot start the reader thread: {e}")))?;
-    Ok((rx, recycle_tx, handle))
+    Ok((recycle_tx, handle))
+}
+
+/// Sends the main loop an error when the reader thread unwinds from a panic.
+struct PanicReport<C>(mpsc::Sender<Event<C>>);
+
+impl<C> Drop for PanicReport<C> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            let _ = self
+                .0
+                .send(Event::Read(Err(RunError::Internal("reader thread panicked".into()))));
+        }
+    }
 }
 
 /// Starts the writer thread: it writes each batch's chunks in the order
