@@ -3,8 +3,10 @@
 //! in input order and their counts merged. Memory is bounded by the batch
 //! size, not the input.
 
+use std::any::Any;
 use std::collections::VecDeque;
 use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, sync_channel};
@@ -243,6 +245,11 @@ impl Staging<'_> {
                 };
                 match event {
                     Event::Read(Err(e)) => break Err(e),
+                    Event::Panicked(payload) => {
+                        // A bug: the run ends as a panic of this thread would
+                        // (exit 70, no outputs), once the chunks started stop.
+                        panic::resume_unwind(payload);
+                    }
                     Event::ReadDone => read_done = true,
                     Event::Read(Ok(batch)) => {
                         if let Err(e) = check_stop(self.stop) {
@@ -257,15 +264,24 @@ impl Staging<'_> {
                                 if abandon.load(Ordering::Relaxed) {
                                     return;
                                 }
-                                let (chunk, counts) = self.stage_chunk::<F::Chunk>(&batch, index);
+                                let staged = panic::catch_unwind(AssertUnwindSafe(|| {
+                                    self.stage_chunk::<F::Chunk>(&batch, index)
+                                }));
                                 // Dropped before the send: the last chunk back
                                 // leaves the main loop the only owner.
                                 drop(batch);
-                                let _ = tx.send(Event::Staged {
-                                    seq,
-                                    index,
-                                    chunk,
-                                    counts,
+                                let _ = tx.send(match staged {
+                                    Ok((chunk, counts)) => Event::Staged {
+                                        seq,
+                                        index,
+                                        chunk,
+                                        counts,
+                                    },
+                                    Err(payload) => {
+                                        // The chunks not yet started are skipped.
+                                        abandon.store(true, Ordering::Relaxed);
+                                        Event::Panicked(payload)
+                                    }
                                 });
                             });
                         }
@@ -457,6 +473,9 @@ enum Event<C> {
         chunk: C,
         counts: Counts,
     },
+    /// Staging a chunk panicked (a bug): the panic, to go on unwinding in
+    /// the main loop rather than leave it waiting for the chunk.
+    Panicked(Box<dyn Any + Send>),
 }
 
 /// A batch being staged, with its chunks as they come back (in any order).
