@@ -37,9 +37,9 @@ use crate::write::{ChunkEncoder, OutputFormat, RowFiles};
 pub const CHUNK_ROWS: usize = 2048;
 /// Batches of staged chunks waiting for the writer thread.
 const CHANNEL_DEPTH: usize = 2;
-/// Batches in all: one being read, the others staged or waiting for their
-/// last chunk (a batch returns to the reader once its chunks go to the
-/// writer, which bounds the memory of a run).
+/// Batches in all: one being read, the others being staged or waiting for
+/// the writer thread to take their chunks (a batch returns to the reader only
+/// then), which bounds the memory of a run.
 const BATCHES: usize = 4;
 
 /// Everything a run needs, resolved from the command line.
@@ -222,15 +222,21 @@ impl Staging<'_> {
             to_writer,
             recycle,
         };
-        // Set when the run stops early: chunks not yet started are skipped.
+        // Set when the run stops early or a chunk panics: chunks not yet
+        // started are skipped.
         let abandon = AtomicBool::new(false);
         let staged = self.pool.in_place_scope_fifo(|scope| {
             let mut in_flight: VecDeque<InFlight<F::Chunk>> = VecDeque::new();
             let mut first_seq = 0u64;
-            let mut read_done = false;
+            // Set when the reader is done: `Err` when it stopped on an error,
+            // which is reported once the batches read before it are out (as
+            // their `--strict` or writer errors come first).
+            let mut read_end: Option<Result<(), RunError>> = None;
             let result = loop {
-                if read_done && in_flight.is_empty() {
-                    break Ok(());
+                if in_flight.is_empty()
+                    && let Some(end) = read_end.take()
+                {
+                    break end;
                 }
                 let event = match events.recv_timeout(Duration::from_millis(100)) {
                     Ok(event) => event,
@@ -244,13 +250,17 @@ impl Staging<'_> {
                     }
                 };
                 match event {
-                    Event::Read(Err(e)) => break Err(e),
+                    Event::Read(Err(e)) => read_end = Some(Err(e)),
                     Event::Panicked(payload) => {
                         // A bug: the run ends as a panic of this thread would
                         // (exit 70, no outputs), once the chunks started stop.
                         panic::resume_unwind(payload);
                     }
-                    Event::ReadDone => read_done = true,
+                    Event::ReadDone => {
+                        if read_end.is_none() {
+                            read_end = Some(Ok(()));
+                        }
+                    }
                     Event::Read(Ok(batch)) => {
                         if let Err(e) = check_stop(self.stop) {
                             break Err(e);
@@ -318,6 +328,14 @@ impl Staging<'_> {
             }
             result
         });
+        // Every chunk task has ended (the scope waits for them): one that
+        // panicked after the loop stopped on an error still ends the run as
+        // a panic, whatever else went wrong.
+        for event in events.try_iter() {
+            if let Event::Panicked(payload) = event {
+                panic::resume_unwind(payload);
+            }
+        }
         if let Err(e) = staged {
             drop(out);
             return Err(match e {
@@ -353,12 +371,13 @@ impl Staging<'_> {
             out.counts.merge(chunk_counts);
             encoded.push(chunk);
         }
-        if let Some(batch) = Arc::into_inner(done.batch) {
-            let _ = out.recycle.send(batch);
-        }
         if out.to_writer.send(encoded).is_err() {
             return Err(RunError::Internal(WRITER_STOPPED.into()));
         }
+        // Back to the reader only now, so that no more batches are staged
+        // than the writer has room for.
+        let batch = Arc::into_inner(done.batch).expect("every chunk task has dropped its handle on the batch");
+        let _ = out.recycle.send(batch);
         (self.progress)(
             self.progress_counters.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
             out.counts.rows,
@@ -460,7 +479,7 @@ type BatchResult = Result<Batch, RunError>;
 
 /// What the main loop of a run hears, on one channel: from the reader thread
 /// a batch (or the error that stopped it) and the end of the input, from the
-/// pool each staged chunk.
+/// pool each staged chunk (or the panic of one).
 enum Event<C> {
     /// The next batch read, or the error that stopped the reader.
     Read(BatchResult),

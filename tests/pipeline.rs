@@ -80,6 +80,33 @@ fn rows_stay_in_input_order_with_more_batches_than_are_in_flight() {
     }
 }
 
+#[test]
+fn errors_of_rows_read_before_a_read_error_are_reported_first() {
+    // Six batches gzipped, cut off two fifths in: the reader fails in the
+    // third batch while the first (with error rows) is still being staged.
+    let d = Dir::new();
+    let text = std::fs::read(big_input(&d, 32)).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&text).unwrap();
+    let gz = gz.finish().unwrap();
+    let input = d.write("cut.csv.gz", &gz[..gz.len() * 2 / 5]);
+    let out = d.out();
+    for _ in 0..3 {
+        // --strict stops at the first batch, whatever the reader does meanwhile.
+        let run = netstage(&["stage", &input, "-o", &out, "--strict", "--threads", "3"], None);
+        run.expect_code(65);
+        assert!(
+            run.stderr().contains("--strict and some rows are errors"),
+            "{}",
+            run.stderr()
+        );
+    }
+    let run = netstage(&["stage", &input, "-o", &out, "--threads", "3"], None);
+    run.expect_code(65);
+    assert!(run.stderr().contains("truncated input"), "{}", run.stderr());
+    assert!(!d.exists("out/stages.csv"));
+}
+
 /// SIGTERM / SIGINT while reading stdin: no outputs, exit 143 / 130.
 #[test]
 fn a_signal_leaves_no_outputs() {
