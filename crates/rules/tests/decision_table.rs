@@ -67,6 +67,41 @@ fn first_matching_row_wins_and_ranges_are_numeric() {
 }
 
 #[test]
+fn a_reused_scratch_answers_repeated_and_alternating_values_alike() {
+    // One scratch for every run: a value seen on the run before, or runs
+    // before, may be answered from what was remembered; each answer must be
+    // the table's own.
+    let alg = compile(SIZE_T);
+    let (schema, size, t) = (
+        alg.schema_id("s").unwrap(),
+        alg.key("size").unwrap(),
+        alg.key("t").unwrap(),
+    );
+    let mut sc = Scratch::new();
+    let cases: [(&[u8], &str); 10] = [
+        (b"005", "T1"),
+        (b"005", "T1"),
+        (b"021", "T2"),
+        (b"005", "T1"),
+        (b"000", "T0"),
+        (b"000", "T0"),
+        (b"0", "TX"),
+        (b"000", "T0"),
+        (b"021", "T2"),
+        (b"021", "T2"),
+    ];
+    for (i, (value, want)) in cases.iter().enumerate() {
+        let inputs: [(KeyId, &[u8]); 1] = [(size, value)];
+        let out = alg.run(schema, &inputs, &mut sc);
+        assert_eq!(out.get(t), Some(want.as_bytes()), "run {i}");
+    }
+    // Not supplied (the default, 999) after a supplied value, and back.
+    assert_eq!(alg.run(schema, &[], &mut sc).get(t), Some(&b"TX"[..]));
+    let inputs: [(KeyId, &[u8]); 1] = [(size, b"021")];
+    assert_eq!(alg.run(schema, &inputs, &mut sc).get(t), Some(&b"T2"[..]));
+}
+
+#[test]
 fn no_matching_row_is_an_error_and_the_output_keeps_its_default() {
     let alg = compile(&SIZE_T.replace("row  *  VALUE:TX\n", ""));
     let (v, e) = run(&alg, &[("size", "990")], &["t"]);
