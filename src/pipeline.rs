@@ -404,6 +404,8 @@ impl Staging<'_> {
         let range = i * CHUNK_ROWS..((i + 1) * CHUNK_ROWS).min(batch.len);
         let first_row = batch.first_row + range.start as u64;
         let ctx = &self.contexts[batch.input];
+        #[cfg(test)]
+        tests::injected_panic(&ctx.source, first_row);
         let mut sink = (C::new(&self.layout, range.len()), Counts::default());
         let (rules, opts) = (self.cfg.rules, &self.cfg.options);
         match batch.rows() {
@@ -622,6 +624,70 @@ fn write_file(out_dir: &mut OutputDir, name: &str, bytes: &[u8]) -> Result<(), R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+
+    /// An input path and a row: staging a chunk of that input that starts
+    /// at or after the row panics (a bug, injected).
+    static PANIC_AT: Mutex<Option<(String, u64)>> = Mutex::new(None);
+
+    /// Panics when [`PANIC_AT`] names this chunk's input and its first row
+    /// is at or past the row given.
+    pub(super) fn injected_panic(source: &str, first_row: u64) {
+        let hit = PANIC_AT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .is_some_and(|(path, row)| path == source && first_row >= *row);
+        if hit {
+            panic!("injected panic at row {first_row}");
+        }
+    }
+
+    #[test]
+    fn a_chunk_that_panics_ends_the_run_as_that_panic_with_no_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.csv");
+        let mut text = String::from("record_id,primary_site,histology,behavior,year\n");
+        // Four batches; the panics start in the third, with batches still
+        // being read and staged behind it.
+        for i in 0..60_000 {
+            text.push_str(&format!("R{i},C250,8240,3,2021\n"));
+        }
+        std::fs::write(&input, text).unwrap();
+        let source = input.display().to_string();
+        *PANIC_AT.lock().unwrap() = Some((source.clone(), 40_000));
+        let out = dir.path().join("out");
+        let cfg = RunConfig {
+            inputs: vec![source],
+            out_dir: out.clone(),
+            output_format: OutputFormat::Csv,
+            options: Options::default(),
+            strict: false,
+            max_errors: None,
+            threads: 2,
+            overrides: ColumnOverrides::default(),
+            keep_columns: false,
+            input_format: None,
+            rules: RuleSet::standard(),
+            report: None,
+        };
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let stop: StopFlag = Arc::new(AtomicUsize::new(0));
+            let ended = panic::catch_unwind(AssertUnwindSafe(|| run(&cfg, &stop, &|_, _| {})));
+            let _ = tx.send(ended.map(|r| r.is_ok()));
+        });
+        // A run that waits forever for the chunk that panicked fails here.
+        let ended = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the run ends within a minute");
+        let payload = ended.expect_err("the run ends as a panic, not as a result");
+        let message = payload.downcast_ref::<String>().expect("the injected panic's message");
+        assert!(message.starts_with("injected panic at row "), "{message}");
+        for name in ["stages.csv", "flagged.csv", "summary.csv", "summary.json"] {
+            assert!(!out.join(name).exists(), "{name} written");
+        }
+    }
 
     #[test]
     fn repeated_pass_through_headers_keep_each_column() {
