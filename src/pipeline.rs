@@ -674,8 +674,7 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
             let stop: StopFlag = Arc::new(AtomicUsize::new(0));
-            let ended = panic::catch_unwind(AssertUnwindSafe(|| run(&cfg, &stop, &|_, _| {})));
-            let _ = tx.send(ended.map(|r| r.is_ok()));
+            let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(|| run(&cfg, &stop, &|_, _| {}))));
         });
         // A run that waits forever for the chunk that panicked fails here.
         let ended = rx
