@@ -8,6 +8,7 @@
 //! * [`cell`]: the cell syntax (`*`, value lists, ranges, blank) and matching;
 //! * [`algorithm`]: the compiled, immutable form (keys as indices, ranges
 //!   parsed, references checked, `JUMP` cycles rejected);
+//! * `memo`: the rows each table gave, remembered by a worker's scratch;
 //! * [`run`]: evaluation of one schema on one set of inputs, with a reusable
 //!   scratch and the path of tables and rows it went through.
 
@@ -15,6 +16,7 @@ pub mod algorithm;
 pub mod cell;
 pub mod data;
 pub mod fast_hash;
+mod memo;
 pub mod run;
 pub mod text;
 

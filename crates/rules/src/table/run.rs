@@ -18,7 +18,7 @@
 
 use super::algorithm::{Algorithm, BLANK, ConstId, Endpoint, KeyId, Path, SchemaId, TableId, Val};
 use super::cell::trim;
-use super::fast_hash::FastMap;
+use super::memo::Memo;
 
 /// How [`Algorithm::run_with`] runs a schema.
 #[derive(Clone, Copy, Debug, Default)]
@@ -79,89 +79,6 @@ pub struct Scratch {
     steps: Vec<Step>,
     errors: Vec<RunError>,
     memo: Memo,
-}
-
-/// Rows found, by table and the values of the keys it reads (its inputs
-/// and the keys its `{{key}}` cells name):
-/// registry data repeats a limited set of code combinations, so most
-/// lookups are answered here. One small map per table, keys packed inline
-/// (no pointer to follow). Bounded: past [`MEMO_LIMIT`] entries nothing more
-/// is remembered, and values that do not fit a key are never remembered.
-#[derive(Debug, Default)]
-struct Memo {
-    /// Address of the algorithm the rows belong to (a scratch used with
-    /// another algorithm starts afresh).
-    owner: usize,
-    tables: Vec<FastMap<MemoKey, u32>>,
-    /// Each table's last lookup (key, row): a table often sees the same
-    /// values on consecutive rows, and this answers them without a probe of
-    /// its map (measured: about 2 % of a run's CPU).
-    last: Vec<(MemoKey, u32)>,
-    entries: usize,
-}
-
-/// A key no lookup builds (its first byte, a length byte, is at most 17).
-const NO_KEY: MemoKey = MemoKey::MAX;
-
-/// The values of the keys a table reads (its inputs, then the keys its
-/// cells name), each as a length byte (0 = absent, 1 + length otherwise)
-/// and its bytes, packed into one integer (the codes
-/// of registry items are short: stage-table keys such as `T1a N0 M1a` fit).
-type MemoKey = u128;
-
-/// Bytes of a packed key.
-const MEMO_KEY: usize = 16;
-
-/// Most entries a [`Scratch`] remembers (hostile input cannot grow it further).
-const MEMO_LIMIT: usize = 1 << 16;
-
-/// Stored for "no row matched".
-const NO_ROW: u32 = u32::MAX;
-
-impl Memo {
-    /// The row of a table for the values `get` gives for the keys it reads.
-    fn find<'v>(&mut self, alg: &Algorithm, table: TableId, get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<usize> {
-        let t = alg.table(table);
-        let mut key = [0u8; MEMO_KEY];
-        let mut at = 0;
-        for k in t.reads.iter() {
-            match get(*k) {
-                None => at += 1,
-                Some(v) if at + 1 + v.len() <= MEMO_KEY => {
-                    key[at] = 1 + v.len() as u8;
-                    key[at + 1..at + 1 + v.len()].copy_from_slice(v);
-                    at += 1 + v.len();
-                }
-                Some(_) => return t.find_row(get),
-            }
-            if at > MEMO_KEY {
-                return t.find_row(get);
-            }
-        }
-        let key = MemoKey::from_le_bytes(key);
-        let i = table.0 as usize;
-        if self.tables.len() <= i {
-            self.tables.resize_with(alg.table_count(), FastMap::default);
-            self.last.resize(alg.table_count(), (NO_KEY, NO_ROW));
-        }
-        let last = &mut self.last[i];
-        if last.0 == key {
-            return (last.1 != NO_ROW).then_some(last.1 as usize);
-        }
-        let stored = match self.tables[i].get(&key) {
-            Some(&row) => row,
-            None => {
-                let row = t.find_row(get).map_or(NO_ROW, |r| r as u32);
-                if self.entries < MEMO_LIMIT {
-                    self.entries += 1;
-                    self.tables[i].insert(key, row);
-                }
-                row
-            }
-        };
-        self.last[i] = (key, stored);
-        (stored != NO_ROW).then_some(stored as usize)
-    }
 }
 
 impl Scratch {
@@ -409,13 +326,7 @@ impl Algorithm {
         sc: &'s mut Scratch,
     ) -> RunOutput<'a, 's> {
         let checked = plan.checked;
-        let owner = self as *const Algorithm as usize;
-        if sc.memo.owner != owner {
-            sc.memo = Memo {
-                owner,
-                ..Memo::default()
-            };
-        }
+        sc.memo.serve(self);
         sc.slots.clear();
         sc.slots.resize(self.key_count(), Slot::Absent);
         sc.steps.clear();

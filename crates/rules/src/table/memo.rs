@@ -1,0 +1,263 @@
+//! The lookup memo of a run ([`super::run`]): the row each decision table
+//! gave for the values of the keys it reads, kept by a worker from row to
+//! row. Registry data repeats a limited set of code combinations, so most
+//! lookups are answered here.
+//!
+//! Laid out for few memory touches, since a row makes about twenty lookups
+//! and a lookup that waits for memory costs more than one that computes:
+//! per table, one record holds the keys it reads, its last lookup and its
+//! map's header, and the map is open addressing over inline keys.
+
+use super::algorithm::{Algorithm, KeyId, TableId};
+
+/// The values of the keys a table reads (its inputs, then the keys its
+/// cells name), each as a length byte (0 = absent, 1 + length otherwise)
+/// and its bytes, byte `i` in bits `8 * i..` (the codes of registry items
+/// are short: stage-table keys such as `T1a N0 M1a` fit).
+type MemoKey = u128;
+
+/// Bytes of a packed key.
+const MEMO_KEY: usize = 16;
+
+/// Most entries a memo holds (hostile input cannot grow it further).
+const MEMO_LIMIT: usize = 1 << 16;
+
+/// Stored for "no row matched".
+const NO_ROW: u32 = u32::MAX;
+
+/// A key no lookup builds (its first byte, a length byte, is at most 17).
+const NO_KEY: [u64; 2] = [u64::MAX; 2];
+
+/// Most keys a table's record holds inline; the keys of a table that reads
+/// more are read from the algorithm.
+const INLINE_READS: usize = 6;
+
+/// Rows found, by table and the values of the keys it reads. Bounded: past
+/// [`MEMO_LIMIT`] entries nothing more is remembered, and values that do
+/// not fit a key are never remembered.
+#[derive(Debug, Default)]
+pub(super) struct Memo {
+    /// Address of the algorithm the rows belong to (a memo used with
+    /// another algorithm starts afresh).
+    owner: usize,
+    tables: Vec<TableMemo>,
+    entries: usize,
+}
+
+/// One table's part of the memo.
+#[derive(Clone, Debug)]
+struct TableMemo {
+    /// The last lookup (key, row): a table often sees the same values on
+    /// consecutive rows.
+    last: ([u64; 2], u32),
+    /// The keys the table reads, when there are at most [`INLINE_READS`].
+    reads: [KeyId; INLINE_READS],
+    /// How many keys it reads, or `u8::MAX` when they are not inline.
+    read_count: u8,
+    /// Open addressing with linear probing; empty or a power of two long,
+    /// at most half full.
+    slots: Vec<Entry>,
+    len: usize,
+}
+
+/// A remembered lookup.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    key: [u64; 2],
+    row: u32,
+}
+
+impl Memo {
+    /// Makes the memo one of `alg`'s: emptied if it was another algorithm's.
+    pub(super) fn serve(&mut self, alg: &Algorithm) {
+        let owner = alg as *const Algorithm as usize;
+        if self.owner != owner {
+            *self = Memo {
+                owner,
+                tables: alg.tables().map(|(_, t)| TableMemo::new(&t.reads)).collect(),
+                entries: 0,
+            };
+        }
+    }
+
+    /// The row of a table for the values `get` gives for the keys it
+    /// reads, as [`super::algorithm::Table::find_row`] finds it. The memo
+    /// must [`Memo::serve`] `alg`.
+    #[inline]
+    pub(super) fn find<'v>(
+        &mut self,
+        alg: &Algorithm,
+        table: TableId,
+        get: &impl Fn(KeyId) -> Option<&'v [u8]>,
+    ) -> Option<usize> {
+        let tm = &mut self.tables[table.0 as usize];
+        let key = if usize::from(tm.read_count) <= INLINE_READS {
+            pack(&tm.reads[..usize::from(tm.read_count)], get)
+        } else {
+            pack(&alg.table(table).reads, get)
+        };
+        let Some(key) = key else {
+            return alg.table(table).find_row(get);
+        };
+        let key = [key as u64, (key >> 64) as u64];
+        if tm.last.0 == key {
+            return row_index(tm.last.1);
+        }
+        let row = match tm.get(key) {
+            Some(row) => row,
+            None => {
+                let row = alg.table(table).find_row(get).map_or(NO_ROW, |r| r as u32);
+                if self.entries < MEMO_LIMIT {
+                    self.entries += 1;
+                    tm.insert(key, row);
+                }
+                row
+            }
+        };
+        tm.last = (key, row);
+        row_index(row)
+    }
+}
+
+fn row_index(row: u32) -> Option<usize> {
+    (row != NO_ROW).then_some(row as usize)
+}
+
+/// The packed values of `reads`, or `None` when they do not fit a key.
+/// Built in a register: bytes stored one at a time and read back as one
+/// word stall the load (measured: a third of the lookup's time).
+#[inline]
+fn pack<'v>(reads: &[KeyId], get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<MemoKey> {
+    let mut key: MemoKey = 0;
+    let mut at = 0;
+    for k in reads {
+        match get(*k) {
+            None => at += 1,
+            Some(v) if at + 1 + v.len() <= MEMO_KEY => {
+                key |= MemoKey::from(1 + v.len() as u8) << (8 * at);
+                for (j, b) in v.iter().enumerate() {
+                    key |= MemoKey::from(*b) << (8 * (at + 1 + j));
+                }
+                at += 1 + v.len();
+            }
+            Some(_) => return None,
+        }
+        if at > MEMO_KEY {
+            return None;
+        }
+    }
+    Some(key)
+}
+
+impl TableMemo {
+    fn new(reads: &[KeyId]) -> TableMemo {
+        let mut inline = [KeyId(0); INLINE_READS];
+        let read_count = if reads.len() <= INLINE_READS {
+            inline[..reads.len()].copy_from_slice(reads);
+            reads.len() as u8
+        } else {
+            u8::MAX
+        };
+        TableMemo {
+            last: (NO_KEY, NO_ROW),
+            reads: inline,
+            read_count,
+            slots: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// The first slot to probe for a key (multiplicative hashing: the high
+    /// bits of the product mix every bit of the key).
+    #[inline]
+    fn home(&self, key: [u64; 2]) -> usize {
+        let h = (key[0] ^ key[1].rotate_left(23)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> 40) as usize & (self.slots.len() - 1)
+    }
+
+    #[inline]
+    fn get(&self, key: [u64; 2]) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let e = self.slots[i];
+            if e.key == key {
+                return Some(e.row);
+            }
+            if e.key == NO_KEY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key that is not in the map.
+    fn insert(&mut self, key: [u64; 2], row: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![
+                Entry {
+                    key: NO_KEY,
+                    row: NO_ROW
+                };
+                (old.len() * 2).max(16)
+            ];
+            for e in old.into_iter().filter(|e| e.key != NO_KEY) {
+                self.place(e);
+            }
+        }
+        self.place(Entry { key, row });
+        self.len += 1;
+    }
+
+    fn place(&mut self, e: Entry) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(e.key);
+        while self.slots[i].key != NO_KEY {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = e;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_memo_finds_every_key_it_was_given_and_no_other() {
+        let mut tm = TableMemo::new(&[KeyId(0)]);
+        let keys: Vec<[u64; 2]> = (0..5000u64).map(|i| [i * 0x100 + 4, i % 7]).collect();
+        for (n, k) in keys.iter().enumerate() {
+            assert_eq!(tm.get(*k), None);
+            tm.insert(*k, n as u32);
+        }
+        for (n, k) in keys.iter().enumerate() {
+            assert_eq!(tm.get(*k), Some(n as u32));
+        }
+        assert_eq!(tm.get([5000 * 0x100 + 4, 0]), None);
+        assert!(tm.slots.len() >= 2 * keys.len());
+    }
+
+    #[test]
+    fn packed_keys_keep_values_apart_and_refuse_what_does_not_fit() {
+        let values: [&[u8]; 3] = [b"300", b"", b"T1a"];
+        let get = |k: KeyId| values.get(k.0 as usize).copied();
+        let ab = pack(&[KeyId(0), KeyId(1)], &get).unwrap();
+        let ba = pack(&[KeyId(1), KeyId(0)], &get).unwrap();
+        assert_ne!(ab, ba);
+        // Absent (no value) and blank differ.
+        assert_ne!(pack(&[KeyId(1)], &get), pack(&[KeyId(9)], &get));
+        assert_eq!(
+            pack(&[KeyId(0)], &get),
+            Some(u128::from_le_bytes(*b"\x04300\0\0\0\0\0\0\0\0\0\0\0\0"))
+        );
+        // 4 + 4 + 4 + 4 bytes fit; one more byte, a value or an absent key, does not.
+        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2)], &get).is_some());
+        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2), KeyId(1)], &get).is_none());
+        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2), KeyId(9)], &get).is_none());
+    }
+}
