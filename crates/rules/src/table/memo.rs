@@ -134,10 +134,8 @@ fn pack<'v>(reads: &[KeyId], get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option
         match get(*k) {
             None => at += 1,
             Some(v) if at + 1 + v.len() <= MEMO_KEY => {
-                key |= MemoKey::from(1 + v.len() as u8) << (8 * at);
-                for (j, b) in v.iter().enumerate() {
-                    key |= MemoKey::from(*b) << (8 * (at + 1 + j));
-                }
+                let bytes = (le_word(v) << 8) | (1 + v.len() as u128);
+                key |= bytes << (8 * at);
                 at += 1 + v.len();
             }
             Some(_) => return None,
@@ -147,6 +145,27 @@ fn pack<'v>(reads: &[KeyId], get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option
         }
     }
     Some(key)
+}
+
+/// The bytes of a value of at most 15 bytes as a little-endian integer,
+/// read with whole-word loads where the length allows.
+#[inline]
+fn le_word(v: &[u8]) -> u128 {
+    let word = |b: &[u8]| -> u64 {
+        match *b {
+            [] => 0,
+            [a] => u64::from(a),
+            [a, b] => u64::from(u16::from_le_bytes([a, b])),
+            [a, b, c] => u64::from(u16::from_le_bytes([a, b])) | u64::from(c) << 16,
+            [a, b, c, d] => u64::from(u32::from_le_bytes([a, b, c, d])),
+            _ => b.iter().rev().fold(0, |w, &x| w << 8 | u64::from(x)),
+        }
+    };
+    if v.len() <= 8 {
+        u128::from(word(v))
+    } else {
+        u128::from(word(&v[..8])) | u128::from(word(&v[8..])) << 64
+    }
 }
 
 impl TableMemo {
@@ -240,6 +259,26 @@ mod tests {
         }
         assert_eq!(tm.get([5000 * 0x100 + 4, 0]), None);
         assert!(tm.slots.len() >= 2 * keys.len());
+    }
+
+    #[test]
+    fn a_value_packs_as_its_bytes_in_order() {
+        for v in [
+            &b""[..],
+            b"1",
+            b"12",
+            b"123",
+            b"1234",
+            b"12345",
+            b"T1a(m)",
+            b"12345678",
+            b"123456789",
+            b"123456789012345",
+        ] {
+            let mut bytes = [0u8; 16];
+            bytes[..v.len()].copy_from_slice(v);
+            assert_eq!(le_word(v), u128::from_le_bytes(bytes), "{:?}", std::str::from_utf8(v));
+        }
     }
 
     #[test]
