@@ -2,7 +2,7 @@
 //! the staging workers, and the files (`stages.csv`, `flagged.csv`) they are
 //! written to in order.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use netstage_rules::Outcome;
@@ -10,11 +10,9 @@ use netstage_rules::Outcome;
 use crate::error::{RunError, io_error};
 use crate::stage::{RowId, RowSink};
 use crate::write::columns::{Cell, Layout};
-use crate::write::eager_file::EagerFile;
+use crate::write::direct_file::DirectFile;
 use crate::write::outdir::OutputDir;
 use crate::write::{ChunkEncoder, RowFiles};
-
-const WRITE_BUFFER: usize = 1 << 20;
 
 /// Appends `v` in decimal without the formatting machinery (hot path).
 fn push_decimal(buf: &mut Vec<u8>, mut v: u64) {
@@ -151,7 +149,7 @@ impl ChunkEncoder for CsvChunk {
 /// A CSV output file written through a buffer, its header first.
 pub struct CsvFile {
     path: PathBuf,
-    file: BufWriter<EagerFile>,
+    file: DirectFile,
 }
 
 impl CsvFile {
@@ -161,7 +159,7 @@ impl CsvFile {
         let (file, path) = out_dir.create(name)?;
         let mut out = CsvFile {
             path,
-            file: BufWriter::with_capacity(WRITE_BUFFER, EagerFile::new(file)),
+            file: DirectFile::new(file),
         };
         let mut header = csv::Writer::from_writer(Vec::new());
         header
@@ -178,9 +176,8 @@ impl CsvFile {
     }
 
     /// Flushes and syncs the file.
-    pub fn finish(mut self) -> Result<(), RunError> {
-        self.file.flush().map_err(|e| io_error(&self.path, e))?;
-        self.file.get_ref().sync_all().map_err(|e| io_error(&self.path, e))
+    pub fn finish(self) -> Result<(), RunError> {
+        self.file.finish().map_err(|e| io_error(&self.path, e))
     }
 }
 

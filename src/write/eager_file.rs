@@ -35,6 +35,11 @@ impl EagerFile {
         }
     }
 
+    /// The file.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
     /// Syncs data and metadata (what was written through [`Write`]).
     pub fn sync_all(&self) -> io::Result<()> {
         self.file.sync_all()

@@ -1,10 +1,12 @@
 //! The write side: the column registry ([`columns`]) that describes one output
 //! row for every format, the encoders of staged rows ([`csv_out`],
-//! [`parquet_out`]), the atomic output directory ([`outdir`]) and its files'
-//! early writeback ([`eager_file`]).
+//! [`parquet_out`]), the atomic output directory ([`outdir`]) and how its
+//! files reach the disk: direct I/O ([`direct_file`]), or early writeback
+//! where the file system refuses it ([`eager_file`]).
 
 pub mod columns;
 pub mod csv_out;
+pub mod direct_file;
 pub mod eager_file;
 pub mod outdir;
 pub mod parquet_dict;

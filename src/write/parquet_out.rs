@@ -31,7 +31,7 @@ use crate::error::{RunError, io_error};
 use crate::stage::{RowId, RowSink};
 use crate::write::columns::{Cell, Layout};
 use crate::write::csv_out::{CsvFile, CsvRowEncoder};
-use crate::write::eager_file::EagerFile;
+use crate::write::direct_file::DirectFile;
 use crate::write::outdir::OutputDir;
 use crate::write::parquet_dict::{CodedKeys, DictColumn};
 use crate::write::{ChunkEncoder, RowFiles};
@@ -310,7 +310,7 @@ pub struct ParquetOut {
     path: PathBuf,
     schema: SchemaRef,
     kinds: Vec<ColumnKind>,
-    file: SerializedFileWriter<EagerFile>,
+    file: SerializedFileWriter<DirectFile>,
     factory: ArrowRowGroupWriterFactory,
     /// Encoders of the row group being written, one per column.
     columns: Vec<ColumnEncoder>,
@@ -344,7 +344,7 @@ impl ParquetOut {
         let options = ArrowWriterOptions::new()
             .with_properties(props)
             .with_skip_arrow_metadata(true);
-        let (file, factory) = ArrowWriter::try_new_with_options(EagerFile::new(file), Arc::clone(&schema), options)
+        let (file, factory) = ArrowWriter::try_new_with_options(DirectFile::new(file), Arc::clone(&schema), options)
             .and_then(ArrowWriter::into_serialized_writer)
             .map_err(|e| write_error(&path, e))?;
         let mut out = ParquetOut {
@@ -468,7 +468,7 @@ impl ParquetOut {
         }
         let path = self.path;
         let file = self.file.into_inner().map_err(|e| write_error(&path, e))?;
-        file.sync_all().map_err(|e| io_error(&path, e))
+        file.finish().map_err(|e| io_error(&path, e))
     }
 }
 
