@@ -135,8 +135,11 @@ impl ChunkEncoder for CsvChunk {
     fn new(layout: &Layout, rows: usize) -> CsvChunk {
         CsvChunk {
             encoder: CsvRowEncoder::new(layout),
-            stages: Vec::with_capacity(rows * 160),
-            flagged: Vec::new(),
+            // Room for the rows without growing (which copies): output rows
+            // run 150-210 bytes, flagged ones a fraction of them; pages
+            // left unwritten cost no memory.
+            stages: Vec::with_capacity(rows * 256),
+            flagged: Vec::with_capacity(rows * 64),
             rows: 0,
         }
     }
