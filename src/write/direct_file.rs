@@ -1,8 +1,9 @@
 //! An output file written with direct I/O where the system allows it
 //! (Linux `O_DIRECT`): whole aligned blocks go from netstage's buffer to the
 //! disk, without a copy into the page cache and without the writeback work
-//! that copy leaves for later. Where the file system refuses direct I/O it
-//! is written as an [`EagerFile`].
+//! that copy leaves for later. Where the file system refuses direct I/O
+//! (some do: tmpfs before Linux 6.6, for one) it is written as an
+//! [`EagerFile`].
 //!
 //! Outputs are large and read later, if at all, by other programs: the
 //! page cache gains nothing from them, and on a shared machine they would
@@ -109,13 +110,15 @@ impl DirectFile {
 }
 
 impl Write for DirectFile {
+    /// Takes bytes into the buffer, writing it out first when it is full (so
+    /// an error is returned before any byte of `data` is taken).
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let n = data.len().min(BUFFER - self.len);
-        self.store[self.start + self.len..self.start + self.len + n].copy_from_slice(&data[..n]);
-        self.len += n;
         if self.len == BUFFER {
             self.drain()?;
         }
+        let n = data.len().min(BUFFER - self.len);
+        self.store[self.start + self.len..self.start + self.len + n].copy_from_slice(&data[..n]);
+        self.len += n;
         Ok(n)
     }
 
@@ -177,6 +180,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.bin");
         let mut f = DirectFile::new(File::create(&path).unwrap());
+        if direct {
+            // Where the file system takes direct I/O, the direct path is the one tested.
+            let probe = File::create(dir.path().join("probe")).unwrap();
+            assert_eq!(f.is_direct(), set_direct(&probe, true).is_ok());
+        }
         if !direct && f.is_direct() {
             set_direct(f.file.file(), false).unwrap();
             f.direct = false;
@@ -204,7 +212,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = File::create(dir.path().join("out.bin")).unwrap();
         if set_direct(&file, true).is_err() {
-            // tmpfs and some others refuse it: the file is then written buffered.
+            // Some file systems refuse it: the file is then written buffered.
             assert!(!DirectFile::new(file).is_direct());
             return;
         }

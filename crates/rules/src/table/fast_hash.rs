@@ -1,7 +1,7 @@
-//! A small, fast hasher for the short byte keys of the table index and the
-//! lookup memo (codes of a few bytes). Not for untrusted keys in general:
-//! the memo it serves is bounded, so a flood of colliding keys costs time
-//! only up to that bound.
+//! A small, fast hasher for short keys the program builds itself: the codes
+//! of a decision table's index (from the rules data) and the report's cell
+//! keys (site group, schema, status, stage, year: a bounded domain). Not for
+//! keys an input chooses freely: nothing stops a flood of colliding ones.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -43,8 +43,8 @@ impl Hasher for FastHasher {
 
     /// The state, avalanched (murmur3's 64-bit finalizer): the multiply
     /// rounds only mix bits upward, and `HashMap` picks a bucket from the
-    /// low bits, so without this the short keys of the memo and the index
-    /// (a length byte, then a few digits) fall into a few dozen buckets.
+    /// low bits, so without this short keys (a length byte, then a few
+    /// digits) fall into a few dozen buckets.
     #[inline]
     fn finish(&self) -> u64 {
         let mut h = self.0;
@@ -65,7 +65,7 @@ mod tests {
     use std::collections::HashSet;
     use std::hash::{BuildHasher, BuildHasherDefault};
 
-    /// A memo key as `run.rs` packs it: a length byte, then the value.
+    /// A short code packed into an integer: a length byte, then the value.
     fn packed(value: &[u8]) -> u128 {
         let mut key = [0u8; 16];
         key[0] = 1 + value.len() as u8;

@@ -261,6 +261,55 @@ mod tests {
         assert!(tm.slots.len() >= 2 * keys.len());
     }
 
+    /// The packing the memo had before (303d544): bytes stored one by one
+    /// in an array read as one little-endian integer.
+    fn pack_bytewise(values: &[Option<&[u8]>]) -> Option<MemoKey> {
+        let mut key = [0u8; MEMO_KEY];
+        let mut at = 0;
+        for v in values {
+            match v {
+                None => at += 1,
+                Some(v) if at + 1 + v.len() <= MEMO_KEY => {
+                    key[at] = 1 + v.len() as u8;
+                    key[at + 1..at + 1 + v.len()].copy_from_slice(v);
+                    at += 1 + v.len();
+                }
+                Some(_) => return None,
+            }
+            if at > MEMO_KEY {
+                return None;
+            }
+        }
+        Some(MemoKey::from_le_bytes(key))
+    }
+
+    proptest::proptest! {
+        /// Keys are the old ones, and two different lists of values never
+        /// share one.
+        #[test]
+        fn keys_pack_as_before_and_never_collide(
+            a in proptest::collection::vec(proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..9)), 0..6),
+            b in proptest::collection::vec(proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..9)), 0..6),
+        ) {
+            let key_of = |values: &[Option<Vec<u8>>]| {
+                let reads: Vec<KeyId> = (0..values.len() as u16).map(KeyId).collect();
+                let get = |k: KeyId| values[k.0 as usize].as_deref();
+                let key = pack(&reads, &get);
+                let refs: Vec<Option<&[u8]>> = values.iter().map(|v| v.as_deref()).collect();
+                proptest::prop_assert_eq!(key, pack_bytewise(&refs));
+                Ok(key)
+            };
+            let (ka, kb) = (key_of(&a)?, key_of(&b)?);
+            if let (Some(ka), Some(kb)) = (ka, kb) {
+                // Same table, same number of keys read: equal keys mean equal values.
+                if a.len() == b.len() {
+                    proptest::prop_assert_eq!(ka == kb, a == b);
+                }
+                proptest::prop_assert_ne!(ka.to_le_bytes()[0], 0xff);
+            }
+        }
+    }
+
     #[test]
     fn a_value_packs_as_its_bytes_in_order() {
         for v in [
