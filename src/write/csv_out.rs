@@ -179,7 +179,7 @@ impl CsvFile {
     }
 
     /// Flushes and syncs the file.
-    pub fn finish(self) -> Result<(), RunError> {
+    pub fn finish(mut self) -> Result<(), RunError> {
         self.file.finish().map_err(|e| io_error(&self.path, e))
     }
 }

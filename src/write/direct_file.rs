@@ -64,8 +64,9 @@ impl DirectFile {
     }
 
     /// Writes what is buffered, sets the file's length to the bytes written
-    /// and syncs data and metadata.
-    pub fn finish(mut self) -> io::Result<()> {
+    /// and syncs data and metadata. The last call on the file: it takes no
+    /// more bytes after it.
+    pub fn finish(&mut self) -> io::Result<()> {
         if self.direct && !self.len.is_multiple_of(BLOCK) {
             // The last block is written whole, zero-padded, then cut back.
             let end = self.len;

@@ -466,9 +466,11 @@ impl ParquetOut {
         if self.rows_in_group > 0 {
             self.end_row_group()?;
         }
-        let path = self.path;
-        let file = self.file.into_inner().map_err(|e| write_error(&path, e))?;
-        file.finish().map_err(|e| io_error(&path, e))
+        // `finish` rather than `into_inner`: both write the footer, but
+        // `into_inner` reports an I/O error of its last flush as a plain
+        // message, which would end the run as an internal error (70).
+        self.file.finish().map_err(|e| write_error(&self.path, e))?;
+        self.file.inner_mut().finish().map_err(|e| io_error(&self.path, e))
     }
 }
 
