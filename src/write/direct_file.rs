@@ -24,6 +24,8 @@ const BUFFER: usize = 1 << 20;
 /// A file written front to back through an aligned buffer; [`DirectFile::finish`]
 /// writes what is buffered, sets the length and syncs.
 pub struct DirectFile {
+    /// Written through in both modes: with direct I/O its writeback
+    /// requests find no page to write, which costs a call every 8 MiB.
     file: EagerFile,
     /// Backing store of the buffer: `BUFFER + BLOCK` bytes, of which the
     /// `BUFFER` from `start` are aligned to [`BLOCK`].
@@ -44,9 +46,10 @@ impl DirectFile {
         let store = vec![0u8; BUFFER + BLOCK];
         // `align_offset` may give up (`usize::MAX`): the file is then written buffered.
         let aligned = store.as_ptr().align_offset(BLOCK);
-        let (start, direct) = match aligned < BLOCK {
-            true => (aligned, set_direct(&file, true).is_ok()),
-            false => (0, false),
+        let (start, direct) = if aligned < BLOCK {
+            (aligned, set_direct(&file, true).is_ok())
+        } else {
+            (0, false)
         };
         DirectFile {
             file: EagerFile::new(file),
@@ -91,21 +94,24 @@ impl DirectFile {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => at += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if self.direct && e.raw_os_error() == Some(libc::EINVAL) && at == 0 => {
-                    // The file system took the flag but not the write.
-                    set_direct(self.file.file(), false)?;
-                    self.direct = false;
-                }
+                // The file system took the flag but not the write.
+                Err(e) if self.direct && e.raw_os_error() == Some(libc::EINVAL) && at == 0 => self.go_buffered()?,
                 Err(e) => return Err(e),
             }
             if self.direct && !at.is_multiple_of(BLOCK) && at < self.len {
-                // A short direct write left the offset unaligned: go on buffered.
-                set_direct(self.file.file(), false)?;
-                self.direct = false;
+                // A short direct write left the offset unaligned.
+                self.go_buffered()?;
             }
         }
         self.written += self.len as u64;
         self.len = 0;
+        Ok(())
+    }
+
+    /// Turns direct I/O off for the rest of the file.
+    fn go_buffered(&mut self) -> io::Result<()> {
+        set_direct(self.file.file(), false)?;
+        self.direct = false;
         Ok(())
     }
 }

@@ -25,7 +25,7 @@ const MEMO_LIMIT: usize = 1 << 16;
 /// Stored for "no row matched".
 const NO_ROW: u32 = u32::MAX;
 
-/// A key no lookup builds (its first byte, a length byte, is at most 17).
+/// A key no lookup builds (its first byte, a length byte, is at most 16).
 const NO_KEY: [u64; 2] = [u64::MAX; 2];
 
 /// Most keys a table's record holds inline; the keys of a table that reads
