@@ -529,6 +529,11 @@ impl Algorithm {
         &self.consts[c.0 as usize]
     }
 
+    /// Every constant, by [`ConstId`] order.
+    pub fn constants(&self) -> impl Iterator<Item = &[u8]> {
+        self.consts.iter().map(|c| &**c)
+    }
+
     /// The algorithm's own copy of a value, if it has one.
     pub fn find_constant(&self, value: &[u8]) -> Option<&[u8]> {
         self.const_index.get(value).map(|c| self.constant(*c))

@@ -6,9 +6,11 @@
 //! Laid out for few memory touches, since a row makes about twenty lookups
 //! and a lookup that waits for memory costs more than one that computes:
 //! per table, one record holds the keys it reads, its last lookup and its
-//! map's header, and the map is open addressing over inline keys.
+//! map's header, and the map is open addressing over inline keys. A key is
+//! built from the values' [`Packed`] words, which the run keeps next to its
+//! slots, so a lookup reads one word per key and no text.
 
-use super::algorithm::{Algorithm, KeyId, TableId};
+use super::algorithm::{Algorithm, ConstId, KeyId, TableId};
 
 /// The values of the keys a table reads (its inputs, then the keys its
 /// cells name), each as a length byte (0 = absent, 1 + length otherwise)
@@ -28,6 +30,28 @@ const NO_ROW: u32 = u32::MAX;
 /// A key no lookup builds (its first byte, a length byte, is at most 16).
 const NO_KEY: [u64; 2] = [u64::MAX; 2];
 
+/// A value as it enters a memo key, ready to shift in: its length byte
+/// (1 + length) in the low byte, then its bytes; 0 for an absent key (one
+/// zero byte in the key), [`TOO_LONG`] for a value of 16 bytes or more,
+/// which no key can hold.
+pub(super) type Packed = u128;
+
+/// The packed word of an absent key.
+pub(super) const ABSENT: Packed = 0;
+
+/// The packed word of a value too long for a key.
+const TOO_LONG: Packed = 0xff;
+
+/// The packed word of a value (`None`: absent).
+#[inline]
+pub(super) fn packed(value: Option<&[u8]>) -> Packed {
+    match value {
+        None => ABSENT,
+        Some(v) if v.len() < MEMO_KEY => (le_word(v) << 8) | (1 + v.len() as u128),
+        Some(_) => TOO_LONG,
+    }
+}
+
 /// Most keys a table's record holds inline; the keys of a table that reads
 /// more are read from the algorithm.
 const INLINE_READS: usize = 6;
@@ -42,6 +66,8 @@ pub(super) struct Memo {
     owner: usize,
     tables: Vec<TableMemo>,
     entries: usize,
+    /// The packed word of each of the algorithm's constants.
+    consts: Vec<Packed>,
 }
 
 /// One table's part of the memo.
@@ -76,25 +102,34 @@ impl Memo {
                 owner,
                 tables: alg.tables().map(|(_, t)| TableMemo::new(&t.reads)).collect(),
                 entries: 0,
+                consts: alg.constants().map(|c| packed(Some(c))).collect(),
             };
         }
     }
 
+    /// The packed word of one of the algorithm's constants.
+    #[inline]
+    pub(super) fn packed_const(&self, c: ConstId) -> Packed {
+        self.consts[c.0 as usize]
+    }
+
     /// The row of a table for the values `get` gives for the keys it
-    /// reads, as [`super::algorithm::Table::find_row`] finds it. The memo
-    /// must [`Memo::serve`] `alg`.
+    /// reads, as [`super::algorithm::Table::find_row`] finds it; `words`
+    /// holds the [`packed`] word of each key's value (by key index). The
+    /// memo must [`Memo::serve`] `alg`.
     #[inline]
     pub(super) fn find<'v>(
         &mut self,
         alg: &Algorithm,
         table: TableId,
+        words: &[Packed],
         get: &impl Fn(KeyId) -> Option<&'v [u8]>,
     ) -> Option<usize> {
         let tm = &mut self.tables[table.0 as usize];
         let key = if usize::from(tm.read_count) <= INLINE_READS {
-            pack(&tm.reads[..usize::from(tm.read_count)], get)
+            pack(&tm.reads[..usize::from(tm.read_count)], words)
         } else {
-            pack(&alg.table(table).reads, get)
+            pack(&alg.table(table).reads, words)
         };
         let Some(key) = key else {
             return alg.table(table).find_row(get);
@@ -123,26 +158,23 @@ fn row_index(row: u32) -> Option<usize> {
     (row != NO_ROW).then_some(row as usize)
 }
 
-/// The packed values of `reads`, or `None` when they do not fit a key.
-/// Built in a register: bytes stored one at a time and read back as one
-/// word stall the load (measured: a third of the lookup's time).
+/// The key of the values of `reads` (their [`packed`] words, by key
+/// index, in `words`), or `None` when they do not fit one. Built in a
+/// register: bytes stored one at a time and read back as one word stall the
+/// load (measured: a third of the lookup's time).
 #[inline]
-fn pack<'v>(reads: &[KeyId], get: &impl Fn(KeyId) -> Option<&'v [u8]>) -> Option<MemoKey> {
+fn pack(reads: &[KeyId], words: &[Packed]) -> Option<MemoKey> {
     let mut key: MemoKey = 0;
     let mut at = 0;
     for k in reads {
-        match get(*k) {
-            None => at += 1,
-            Some(v) if at + 1 + v.len() <= MEMO_KEY => {
-                let bytes = (le_word(v) << 8) | (1 + v.len() as u128);
-                key |= bytes << (8 * at);
-                at += 1 + v.len();
-            }
-            Some(_) => return None,
-        }
-        if at > MEMO_KEY {
+        let word = words[k.0 as usize];
+        // An absent key takes one (zero) byte; a value its length byte and bytes.
+        let width = usize::from(word as u8).max(1);
+        if at + width > MEMO_KEY {
             return None;
         }
+        key |= word << (8 * at);
+        at += width;
     }
     Some(key)
 }
@@ -293,8 +325,8 @@ mod tests {
         ) {
             let key_of = |values: &[Option<Vec<u8>>]| {
                 let reads: Vec<KeyId> = (0..values.len() as u16).map(KeyId).collect();
-                let get = |k: KeyId| values[k.0 as usize].as_deref();
-                let key = pack(&reads, &get);
+                let words: Vec<Packed> = values.iter().map(|v| packed(v.as_deref())).collect();
+                let key = pack(&reads, &words);
                 let refs: Vec<Option<&[u8]>> = values.iter().map(|v| v.as_deref()).collect();
                 proptest::prop_assert_eq!(key, pack_bytewise(&refs));
                 Ok(key)
@@ -332,20 +364,24 @@ mod tests {
 
     #[test]
     fn packed_keys_keep_values_apart_and_refuse_what_does_not_fit() {
-        let values: [&[u8]; 3] = [b"300", b"", b"T1a"];
-        let get = |k: KeyId| values.get(k.0 as usize).copied();
-        let ab = pack(&[KeyId(0), KeyId(1)], &get).unwrap();
-        let ba = pack(&[KeyId(1), KeyId(0)], &get).unwrap();
+        // Keys 0-2 hold values, key 3 is absent, key 4 holds 16 bytes.
+        let values: [Option<&[u8]>; 5] = [Some(b"300"), Some(b""), Some(b"T1a"), None, Some(b"0123456789abcdef")];
+        let words = values.map(packed);
+        let ab = pack(&[KeyId(0), KeyId(1)], &words).unwrap();
+        let ba = pack(&[KeyId(1), KeyId(0)], &words).unwrap();
         assert_ne!(ab, ba);
         // Absent (no value) and blank differ.
-        assert_ne!(pack(&[KeyId(1)], &get), pack(&[KeyId(9)], &get));
+        assert_ne!(pack(&[KeyId(1)], &words), pack(&[KeyId(3)], &words));
         assert_eq!(
-            pack(&[KeyId(0)], &get),
+            pack(&[KeyId(0)], &words),
             Some(u128::from_le_bytes(*b"\x04300\0\0\0\0\0\0\0\0\0\0\0\0"))
         );
         // 4 + 4 + 4 + 4 bytes fit; one more byte, a value or an absent key, does not.
-        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2)], &get).is_some());
-        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2), KeyId(1)], &get).is_none());
-        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2), KeyId(9)], &get).is_none());
+        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2)], &words).is_some());
+        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2), KeyId(1)], &words).is_none());
+        assert!(pack(&[KeyId(0), KeyId(2), KeyId(2), KeyId(2), KeyId(3)], &words).is_none());
+        // A value of 16 bytes fits no key, even alone; one of 15 does.
+        assert_eq!(pack(&[KeyId(4)], &words), None);
+        assert!(pack(&[KeyId(0)], &[packed(Some(b"0123456789abcde"))]).is_some());
     }
 }

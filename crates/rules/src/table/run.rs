@@ -14,11 +14,11 @@
 //!
 //! Values live in a [`Scratch`] that a worker reuses from row to row: a slot
 //! per key that points at a constant of the algorithm or at a caller's input,
-//! so a run copies no text.
+//! so a run copies no text, and beside it the value's word for memo keys.
 
 use super::algorithm::{Algorithm, BLANK, ConstId, Endpoint, KeyId, Path, SchemaId, TableId, Val};
 use super::cell::trim;
-use super::memo::Memo;
+use super::memo::{ABSENT, Memo, Packed, packed};
 
 /// How [`Algorithm::run_with`] runs a schema.
 #[derive(Clone, Copy, Debug, Default)]
@@ -72,10 +72,34 @@ pub struct Step {
     pub row: Option<u32>,
 }
 
+/// The values of a run's keys: a slot per key, and the [`packed`] word of
+/// its value that memo keys are built from (kept in step by [`Context::set`]).
+#[derive(Debug, Default)]
+struct Context {
+    slots: Vec<Slot>,
+    words: Vec<Packed>,
+    /// The word of each of the run's inputs, by input index.
+    input_words: Vec<Packed>,
+}
+
+impl Context {
+    /// Gives a key a value, and its word.
+    #[inline]
+    fn set(&mut self, key: KeyId, slot: Slot, memo: &Memo) {
+        let k = key.0 as usize;
+        self.slots[k] = slot;
+        self.words[k] = match slot {
+            Slot::Absent => ABSENT,
+            Slot::Const(c) => memo.packed_const(c),
+            Slot::Input(i) => self.input_words[i as usize],
+        };
+    }
+}
+
 /// Reusable per-worker state of a run.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    slots: Vec<Slot>,
+    ctx: Context,
     steps: Vec<Step>,
     errors: Vec<RunError>,
     memo: Memo,
@@ -110,7 +134,7 @@ impl<'a, 's> RunOutput<'a, 's> {
     /// outlives the run's inputs (`None`: absent, or a value that is no
     /// constant of the algorithm).
     pub fn get_const(&self, key: KeyId) -> Option<&'a [u8]> {
-        match self.scratch.slots[key.0 as usize] {
+        match self.scratch.ctx.slots[key.0 as usize] {
             Slot::Absent => None,
             Slot::Const(c) => Some(self.alg.constant(c)),
             Slot::Input(i) => self.alg.find_constant(trim_bytes(self.inputs[i as usize].1)),
@@ -122,7 +146,7 @@ impl<'a, 's> RunOutput<'a, 's> {
     where
         'a: 's,
     {
-        resolve(self.alg, self.inputs, self.scratch.slots[key.0 as usize])
+        resolve(self.alg, self.inputs, self.scratch.ctx.slots[key.0 as usize])
     }
 
     /// A key's value by name, as text (`None`: absent or unknown key).
@@ -198,16 +222,17 @@ impl<'a: 's, 's> Run<'a, 's> {
         }
     }
 
-    fn find(&self, table: TableId, slots: &[Slot], memo: &mut Memo) -> Option<usize> {
-        memo.find(self.alg, table, &|k| self.get(slots, k))
+    fn find(&self, table: TableId, ctx: &Context, memo: &mut Memo) -> Option<usize> {
+        memo.find(self.alg, table, &ctx.words, &|k| self.get(&ctx.slots, k))
     }
 
     /// Whether a path's table matches, with its input mapping applied to a
     /// view of the context (the context itself is left as it is).
-    fn path_matches(&self, path: &Path, slots: &[Slot], memo: &mut Memo) -> Option<usize> {
+    fn path_matches(&self, path: &Path, ctx: &Context, memo: &mut Memo) -> Option<usize> {
         if path.input_mapping.is_empty() {
-            return self.find(path.table, slots, memo);
+            return self.find(path.table, ctx, memo);
         }
+        let slots = &ctx.slots;
         let mut overlay: Vec<(KeyId, Slot)> = Vec::with_capacity(path.input_mapping.len());
         let lookup = |overlay: &[(KeyId, Slot)], k: KeyId| {
             overlay
@@ -229,7 +254,7 @@ impl<'a: 's, 's> Run<'a, 's> {
 
     /// Runs a table (and its jumps); false when a `STOP` ends the mapping.
     fn process(&self, mapping: u16, table: TableId, path: &Path, sc: &mut Scratch) -> bool {
-        let row = self.find(table, &sc.slots, &mut sc.memo);
+        let row = self.find(table, &sc.ctx, &mut sc.memo);
         sc.steps.push(Step {
             mapping,
             table,
@@ -268,13 +293,13 @@ impl<'a: 's, 's> Run<'a, 's> {
         for (from, to) in path.output_mapping.iter() {
             if *from == key {
                 mapped = true;
-                let s = v.map_or(Slot::Absent, |v| self.val(&sc.slots, v));
-                sc.slots[to.0 as usize] = s;
+                let s = v.map_or(Slot::Absent, |v| self.val(&sc.ctx.slots, v));
+                sc.ctx.set(*to, s, &sc.memo);
             }
         }
         if !mapped {
-            let s = v.map_or(Slot::Absent, |v| self.val(&sc.slots, v));
-            sc.slots[key.0 as usize] = s;
+            let s = v.map_or(Slot::Absent, |v| self.val(&sc.ctx.slots, v));
+            sc.ctx.set(key, s, &sc.memo);
         }
     }
 }
@@ -327,28 +352,35 @@ impl Algorithm {
     ) -> RunOutput<'a, 's> {
         let checked = plan.checked;
         sc.memo.serve(self);
-        sc.slots.clear();
-        sc.slots.resize(self.key_count(), Slot::Absent);
+        let ctx = &mut sc.ctx;
+        ctx.slots.clear();
+        ctx.slots.resize(self.key_count(), Slot::Absent);
+        ctx.words.clear();
+        ctx.words.resize(self.key_count(), ABSENT);
+        ctx.input_words.clear();
+        ctx.input_words
+            .extend(inputs.iter().map(|(_, v)| packed(Some(trim_bytes(v)))));
         sc.steps.clear();
         sc.errors.clear();
         for (i, (key, _)) in inputs.iter().enumerate() {
-            sc.slots[key.0 as usize] = Slot::Input(i as u16);
+            sc.ctx.set(*key, Slot::Input(i as u16), &sc.memo);
         }
         let run = Run { alg: self, inputs };
         let s = self.schema(schema);
 
         for input in s.inputs.iter() {
             let k = input.key.0 as usize;
-            if sc.slots[k] == Slot::Absent {
-                sc.slots[k] = run.val(&sc.slots, input.default);
+            if sc.ctx.slots[k] == Slot::Absent {
+                let s = run.val(&sc.ctx.slots, input.default);
+                sc.ctx.set(input.key, s, &sc.memo);
                 continue;
             }
             if checked.contains(&input.key) {
                 continue;
             }
-            let supplied = run.get(&sc.slots, input.key).is_some_and(|v| !v.is_empty());
+            let supplied = run.get(&sc.ctx.slots, input.key).is_some_and(|v| !v.is_empty());
             if let (true, Some(table)) = (supplied, input.table)
-                && run.find(table, &sc.slots, &mut sc.memo).is_none()
+                && run.find(table, &sc.ctx, &mut sc.memo).is_none()
             {
                 sc.errors.push(RunError {
                     kind: RunErrorKind::InvalidInput,
@@ -358,13 +390,15 @@ impl Algorithm {
             }
         }
         for out in s.outputs.iter() {
-            if plan.mappings.is_some() && sc.slots[out.key.0 as usize] != Slot::Absent {
+            if plan.mappings.is_some() && sc.ctx.slots[out.key.0 as usize] != Slot::Absent {
                 continue;
             }
-            sc.slots[out.key.0 as usize] = run.val(&sc.slots, out.default);
+            let v = run.val(&sc.ctx.slots, out.default);
+            sc.ctx.set(out.key, v, &sc.memo);
         }
         for (k, v) in s.initial_context.iter() {
-            sc.slots[k.0 as usize] = run.val(&sc.slots, *v);
+            let v = run.val(&sc.ctx.slots, *v);
+            sc.ctx.set(*k, v, &sc.memo);
         }
 
         for (mi, m) in s.mappings.iter().enumerate() {
@@ -379,7 +413,7 @@ impl Algorithm {
             let exclusion = m.exclusion.iter().map(|p| (p, false));
             let mut included = true;
             for (p, must_match) in inclusion.chain(exclusion) {
-                let row = run.path_matches(p, &sc.slots, &mut sc.memo);
+                let row = run.path_matches(p, &sc.ctx, &mut sc.memo);
                 if row.is_some() != must_match {
                     included = false;
                     break;
@@ -395,22 +429,22 @@ impl Algorithm {
                 continue;
             }
             for (k, c) in m.initial_context.iter() {
-                sc.slots[k.0 as usize] = Slot::Const(*c);
+                sc.ctx.set(*k, Slot::Const(*c), &sc.memo);
             }
             for p in m.paths.iter() {
                 for (from, to) in p.input_mapping.iter() {
-                    match sc.slots[from.0 as usize] {
+                    match sc.ctx.slots[from.0 as usize] {
                         Slot::Absent => sc.errors.push(RunError {
                             kind: RunErrorKind::UnknownInputMapping,
                             table: Some(p.table),
                             key: Some(*from),
                         }),
-                        v => sc.slots[to.0 as usize] = v,
+                        v => sc.ctx.set(*to, v, &sc.memo),
                     }
                 }
                 let go_on = run.process(mi, p.table, p, sc);
                 for (_, to) in p.input_mapping.iter() {
-                    sc.slots[to.0 as usize] = Slot::Absent;
+                    sc.ctx.set(*to, Slot::Absent, &sc.memo);
                 }
                 if !go_on {
                     break;
@@ -430,5 +464,55 @@ impl Algorithm {
         self.table(table)
             .find_row(&|k| values.iter().find(|(key, _)| *key == k).map(|(_, v)| trim_bytes(v)))
             .is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eod::EodAlgorithm;
+
+    /// After every run, each key's memo word is the word of the value the
+    /// key holds: the words are kept in step with every write of a slot.
+    #[test]
+    fn every_key_word_is_the_word_of_its_value() {
+        let alg = EodAlgorithm::standard().algorithm();
+        let key = |name: &str| alg.key(name).unwrap();
+        let rows: [[&str; 8]; 5] = [
+            ["C250", "8240", "3", "2021", "300", "300", "10", "03"],
+            ["C180", "8246", "3", "2024", "700", "300", "10", "90"],
+            ["C181", "8013", "3", "2019", "", "999", "00", ""],
+            // Padded, invalid and too long for a memo key.
+            ["C343", "8041", "3", "2025", " 100 ", "abc", "0123456789abcdefg", "x"],
+            ["C160", "8240", "3", "2018", "800", "000", "70", "98"],
+        ];
+        let mut sc = Scratch::new();
+        for (schema, _) in alg.schemas() {
+            for row in &rows {
+                let names = [
+                    "site",
+                    "hist",
+                    "behavior",
+                    "year_dx",
+                    "eod_primary_tumor",
+                    "eod_regional_nodes",
+                    "eod_mets",
+                    "nodes_pos",
+                ];
+                let inputs: Vec<(KeyId, &[u8])> = names.iter().zip(row).map(|(n, v)| (key(n), v.as_bytes())).collect();
+                alg.run(schema, &inputs, &mut sc);
+                for k in 0..alg.key_count() {
+                    let slot = sc.ctx.slots[k];
+                    let value = resolve(alg, &inputs, slot);
+                    assert_eq!(
+                        sc.ctx.words[k],
+                        packed(value),
+                        "key {} of {:?}",
+                        alg.key_name(KeyId(k as u16)),
+                        slot
+                    );
+                }
+            }
+        }
     }
 }
