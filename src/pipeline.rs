@@ -27,6 +27,7 @@ use crate::report::html::{self, ReportOptions};
 use crate::report::summary::summary_json;
 use crate::report::table::site_stage_table;
 use crate::stage::{InputContext, stage_rows};
+use crate::write::chunk_pool::ChunkPool;
 use crate::write::columns::Layout;
 use crate::write::csv_out::CsvFiles;
 use crate::write::outdir::OutputDir;
@@ -215,7 +216,10 @@ impl Staging<'_> {
     ) -> Result<(Counts, Vec<InputSummary>, u64), RunError> {
         let (events_tx, events) = mpsc::channel::<Event<F::Chunk>>();
         let (recycle, reader) = spawn_reader(sources, Arc::clone(self.stop), events_tx.clone())?;
-        let (to_writer, writer) = spawn_writer(files)?;
+        // Chunks go round: the writer hands back what it has written.
+        let pool = Arc::new(ChunkPool::default());
+        let (to_writer, writer) = spawn_writer(files, Arc::clone(&pool))?;
+        let pool = &*pool;
         let mut out = Emitted {
             counts: Counts::default(),
             rows_written: 0,
@@ -275,7 +279,7 @@ impl Staging<'_> {
                                     return;
                                 }
                                 let staged = panic::catch_unwind(AssertUnwindSafe(|| {
-                                    self.stage_chunk::<F::Chunk>(&batch, index)
+                                    self.stage_chunk::<F::Chunk>(&batch, index, pool)
                                 }));
                                 // Dropped before the send: the last chunk back
                                 // leaves the main loop the only owner.
@@ -400,13 +404,13 @@ impl Staging<'_> {
     }
 
     /// Stages chunk `i` of a batch into an encoder of type `C` and its counts.
-    fn stage_chunk<C: ChunkEncoder>(&self, batch: &Batch, i: usize) -> (C, Counts) {
+    fn stage_chunk<C: ChunkEncoder>(&self, batch: &Batch, i: usize, pool: &ChunkPool<C>) -> (C, Counts) {
         let range = i * CHUNK_ROWS..((i + 1) * CHUNK_ROWS).min(batch.len);
         let first_row = batch.first_row + range.start as u64;
         let ctx = &self.contexts[batch.input];
         #[cfg(test)]
         tests::injected_panic(&ctx.source, first_row);
-        let mut sink = (C::new(&self.layout, range.len()), Counts::default());
+        let mut sink = (pool.take(&self.layout, range.len()), Counts::default());
         let (rules, opts) = (self.cfg.rules, &self.cfg.options);
         match batch.rows() {
             Rows::Columns(columns) => {
@@ -596,12 +600,17 @@ impl<C> Drop for PanicReport<C> {
 }
 
 /// Starts the writer thread: it writes each batch's chunks in the order
-/// received, then finishes and syncs the files.
-fn spawn_writer<F: RowFiles>(mut files: F) -> Result<(ToWriter<F>, WriterHandle), RunError> {
+/// received, handing the written chunks back to `pool`, then finishes and
+/// syncs the files.
+fn spawn_writer<F: RowFiles>(
+    mut files: F,
+    pool: Arc<ChunkPool<F::Chunk>>,
+) -> Result<(ToWriter<F>, WriterHandle), RunError> {
     let (tx, rx) = sync_channel::<Vec<F::Chunk>>(CHANNEL_DEPTH);
     let handle = thread::Builder::new().name("netstage-writer".into()).spawn(move || {
-        for chunks in rx {
-            files.write(chunks)?;
+        for mut chunks in rx {
+            files.write(&mut chunks)?;
+            pool.give(chunks);
         }
         files.finish()
     });

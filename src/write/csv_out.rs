@@ -147,6 +147,12 @@ impl ChunkEncoder for CsvChunk {
     fn rows(&self) -> u64 {
         self.rows
     }
+
+    fn clear(&mut self) {
+        self.stages.clear();
+        self.flagged.clear();
+        self.rows = 0;
+    }
 }
 
 /// A CSV output file written through a buffer, its header first.
@@ -203,8 +209,8 @@ impl CsvFiles {
 impl RowFiles for CsvFiles {
     type Chunk = CsvChunk;
 
-    fn write(&mut self, chunks: Vec<CsvChunk>) -> Result<(), RunError> {
-        for chunk in chunks {
+    fn write(&mut self, chunks: &mut Vec<CsvChunk>) -> Result<(), RunError> {
+        for chunk in chunks.iter() {
             self.stages.write(&chunk.stages)?;
             self.flagged.write(&chunk.flagged)?;
         }

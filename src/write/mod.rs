@@ -4,6 +4,7 @@
 //! files reach the disk: direct I/O ([`direct_file`]), or early writeback
 //! where the file system refuses it ([`eager_file`]).
 
+pub mod chunk_pool;
 pub mod columns;
 pub mod csv_out;
 pub mod direct_file;
@@ -33,6 +34,8 @@ pub trait ChunkEncoder: RowSink + Send + 'static {
     fn new(layout: &Layout, rows: usize) -> Self;
     /// Rows encoded so far.
     fn rows(&self) -> u64;
+    /// Empties the chunk for rows of the same layout, keeping its buffers.
+    fn clear(&mut self);
 }
 
 /// The files a run writes its rows to, fed encoded chunks in input order on
@@ -40,8 +43,9 @@ pub trait ChunkEncoder: RowSink + Send + 'static {
 pub trait RowFiles: Send + 'static {
     /// The chunk these files take.
     type Chunk: ChunkEncoder;
-    /// Writes one batch's chunks, in order.
-    fn write(&mut self, chunks: Vec<Self::Chunk>) -> Result<(), RunError>;
+    /// Writes one batch's chunks, in order. The chunks left in `chunks`
+    /// are done with and may be reused.
+    fn write(&mut self, chunks: &mut Vec<Self::Chunk>) -> Result<(), RunError>;
     /// Finishes and syncs every file.
     fn finish(self) -> Result<(), RunError>;
 }

@@ -202,6 +202,22 @@ impl ParquetRows {
         self.rows += 1;
     }
 
+    /// Empties the builders (a finished builder starts again empty).
+    fn clear(&mut self) {
+        for (_, builder) in &mut self.columns {
+            match builder {
+                ColumnBuilder::Row(b) => drop(b.finish()),
+                ColumnBuilder::Boolean(b) => drop(b.finish()),
+                ColumnBuilder::Coded(c) => **c = CodedColumn::new(c.keys.keys.capacity()),
+                ColumnBuilder::Text(b) => drop(b.finish()),
+            }
+        }
+        for b in &mut self.keep {
+            drop(b.finish());
+        }
+        self.rows = 0;
+    }
+
     /// The chunk's columns in layout order.
     fn finish(self) -> Vec<ChunkColumn> {
         let contract = self.columns.into_iter().map(|(_, builder)| match builder {
@@ -254,6 +270,11 @@ impl ChunkEncoder for ParquetChunk {
     fn rows(&self) -> u64 {
         self.rows.rows as u64
     }
+
+    fn clear(&mut self) {
+        self.rows.clear();
+        self.flagged.clear();
+    }
 }
 
 /// `stages.parquet` and `flagged.csv`.
@@ -276,9 +297,10 @@ impl ParquetFiles {
 impl RowFiles for ParquetFiles {
     type Chunk = ParquetChunk;
 
-    fn write(&mut self, chunks: Vec<ParquetChunk>) -> Result<(), RunError> {
+    fn write(&mut self, chunks: &mut Vec<ParquetChunk>) -> Result<(), RunError> {
         let mut rows = Vec::with_capacity(chunks.len());
-        for chunk in chunks {
+        // The rows go to the row group: nothing is left to reuse.
+        for chunk in chunks.drain(..) {
             self.flagged.write(&chunk.flagged)?;
             rows.push(chunk.rows);
         }
@@ -510,6 +532,48 @@ mod tests {
                 .push(Message::new(Code::WBasisDisagree, "stage").plain("two, \"quoted\""));
         }
         o
+    }
+
+    /// A chunk emptied with `clear` (as a reused chunk is) and filled
+    /// again writes the same file as a new chunk holding the same rows.
+    #[test]
+    fn a_cleared_chunk_writes_what_a_new_one_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout {
+            with_source: true,
+            keep: vec!["sex".into()],
+        };
+        let fill = |rows: &mut ParquetRows, range: std::ops::RangeInclusive<u64>| {
+            for row in range {
+                let id_text = format!("id{row}");
+                let keep = [if row == 3 { "" } else { "F" }];
+                let id = RowId {
+                    input: 0,
+                    row,
+                    source: "in.csv",
+                    record_id: &id_text,
+                    tumor_record: "01",
+                    keep: &keep,
+                };
+                rows.push(&id, &outcome(row));
+            }
+        };
+        let write = |name: &str, rows: ParquetRows| {
+            let path = dir.path().join(name);
+            let pool = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap());
+            let mut out = ParquetOut::new(File::create(&path).unwrap(), path.clone(), &layout, pool).unwrap();
+            out.write(vec![rows]).unwrap();
+            out.finish().unwrap();
+            std::fs::read(&path).unwrap()
+        };
+        let mut fresh = ParquetRows::new(&layout, 4);
+        fill(&mut fresh, 5..=9);
+        let mut reused = ParquetRows::new(&layout, 4);
+        fill(&mut reused, 1..=4);
+        reused.clear();
+        assert_eq!(reused.rows, 0);
+        fill(&mut reused, 5..=9);
+        assert_eq!(write("fresh.parquet", fresh), write("reused.parquet", reused));
     }
 
     /// Rows written in chunks come back in order, cell for cell, as plain
