@@ -97,7 +97,13 @@ fn copied<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> Cow<'
     Cow::Borrowed("")
 }
 
-/// Stages `rows` (row numbers from `first_row`) into `sink`.
+/// Rows staged before any is handed to the sink: the staging code runs
+/// over a block of rows, then the encoding code, so each keeps its place in
+/// the instruction cache for the block (cachegrind, 30,000 EOD rows: a
+/// third fewer I1 misses than row by row).
+const BLOCK_ROWS: usize = 64;
+
+/// Stages `rows` (row numbers from `first_row`) into `sink`, in order.
 pub fn stage_rows<'a, R: RawRow<'a>>(
     rules: &RuleSet,
     opts: &Options,
@@ -106,44 +112,80 @@ pub fn stage_rows<'a, R: RawRow<'a>>(
     rows: impl IntoIterator<Item = R>,
     sink: &mut impl RowSink,
 ) {
-    // One outcome for every well-formed row: its message list is reused.
-    let mut staged: Outcome<'_> = Outcome::blank(Status::Error);
-    for (i, raw) in rows.into_iter().enumerate() {
-        let row = first_row + i as u64;
-        if let Some(problem) = raw.problem() {
+    // The block's raw rows, and one outcome per row of a block, reused from
+    // block to block (their message lists too).
+    let mut block: Vec<R> = Vec::with_capacity(BLOCK_ROWS);
+    let mut outcomes: Vec<Outcome<'a>> = Vec::with_capacity(BLOCK_ROWS);
+    let mut next_row = first_row;
+    for raw in rows {
+        if let Some(problem) = unreadable(raw, ctx) {
+            // The rows before it go first; then this one, an error whose
+            // fields cannot be trusted, so nothing of it is copied.
+            emit_block(sink, ctx, &mut block, &outcomes, &mut next_row);
             let mut m = Messages::default();
-            m.push(Message::new(Code::ERecord, "record").plain(problem));
-            emit(sink, ctx, row, raw, false, &Outcome::unreadable(m));
+            m.push(Message::new(Code::ERecord, "record").plain(&problem));
+            emit(sink, ctx, next_row, raw, false, &Outcome::unreadable(m));
+            next_row += 1;
             continue;
         }
-        if raw.width() != ctx.columns.width {
-            let shape = format!("has {} fields, the header has {}", raw.width(), ctx.columns.width);
-            let mut m = Messages::default();
-            m.push(Message::new(Code::ERecord, "record").plain(&shape));
-            // A record of the wrong shape: its fields cannot be trusted, so
-            // nothing of it is copied.
-            emit(sink, ctx, row, raw, false, &Outcome::unreadable(m));
-            continue;
+        let j = block.len();
+        if outcomes.len() == j {
+            outcomes.push(Outcome::blank(Status::Error));
         }
-        let mut record = Record::new();
-        for &field in ctx.columns.fields() {
-            let (value, column) = field_value(raw, &ctx.columns, field);
-            if field == Field::SizeMm {
-                // The size is read as item-756 codes when the 756 column gave it.
-                record.size_coded = column.is_some() && column == ctx.columns.coded_size_column;
-            }
-            match value {
-                Value::Text(s) => {
-                    record.set(field, s);
-                }
-                Value::NotUtf8 => {
-                    record.set_not_utf8(field);
-                }
-            }
+        rules.stage_to(&record_of(raw, &ctx.columns), opts, &mut outcomes[j]);
+        block.push(raw);
+        if block.len() == BLOCK_ROWS {
+            emit_block(sink, ctx, &mut block, &outcomes, &mut next_row);
         }
-        rules.stage_to(&record, opts, &mut staged);
-        emit(sink, ctx, row, raw, true, &staged);
     }
+    emit_block(sink, ctx, &mut block, &outcomes, &mut next_row);
+}
+
+/// Why a raw row cannot be read as a record: its reader's problem, or a
+/// number of fields other than the header's.
+fn unreadable<'a, R: RawRow<'a>>(raw: R, ctx: &InputContext) -> Option<String> {
+    if let Some(problem) = raw.problem() {
+        return Some(problem.to_string());
+    }
+    (raw.width() != ctx.columns.width)
+        .then(|| format!("has {} fields, the header has {}", raw.width(), ctx.columns.width))
+}
+
+/// The engine's record of a well-formed raw row.
+fn record_of<'a, R: RawRow<'a>>(raw: R, columns: &ColumnMap) -> Record<'a> {
+    let mut record = Record::new();
+    for &field in columns.fields() {
+        let (value, column) = field_value(raw, columns, field);
+        if field == Field::SizeMm {
+            // The size is read as item-756 codes when the 756 column gave it.
+            record.size_coded = column.is_some() && column == columns.coded_size_column;
+        }
+        match value {
+            Value::Text(s) => {
+                record.set(field, s);
+            }
+            Value::NotUtf8 => {
+                record.set_not_utf8(field);
+            }
+        }
+    }
+    record
+}
+
+/// Hands a block's staged rows (numbered from `next_row`) to the sink, in
+/// order, and empties the block.
+fn emit_block<'a, R: RawRow<'a>>(
+    sink: &mut impl RowSink,
+    ctx: &InputContext,
+    block: &mut Vec<R>,
+    outcomes: &[Outcome<'_>],
+    next_row: &mut u64,
+) {
+    for (&raw, out) in block.iter().zip(outcomes) {
+        emit(sink, ctx, *next_row, raw, true, out);
+        *next_row += 1;
+    }
+    block.clear();
 }
 
 /// Hands one staged row to the sink. `copy_ids`: copy record_id,

@@ -405,6 +405,50 @@ fn flagged_lists_staged_organ_general_tumors() {
     assert_eq!(column(&d.read("out/flagged.csv"), "record_id"), vec!["L3", "L4"]);
 }
 
+/// Rows are staged a block at a time and then written; malformed records
+/// on either side of a block's edge (64 rows) and in runs keep their place.
+#[test]
+fn malformed_records_at_block_edges_keep_their_place() {
+    let d = Dir::new();
+    let bad = [1, 63, 64, 65, 128, 129, 200, 201, 202, 203, 300];
+    let mut body = String::from(HEADER);
+    for n in 1..=300 {
+        if bad.contains(&n) {
+            body.push_str(&format!("r{n},C162\n"));
+        } else {
+            let site = if n % 3 == 0 { "C250" } else { "C162" };
+            body.push_str(&format!("r{n},{site},8240,3,2021,pT1,pN0,cM0\n"));
+        }
+    }
+    let f = d.write("edges.csv", &body);
+    netstage(&["stage", &f, "-o", &d.out(), "--threads", "2"], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    let rows: Vec<String> = (1..=300).map(|n| n.to_string()).collect();
+    assert_eq!(column(&stages, "row"), rows);
+    for (i, ((id, status), group)) in column(&stages, "record_id")
+        .iter()
+        .zip(column(&stages, "status"))
+        .zip(column(&stages, "site_group"))
+        .enumerate()
+    {
+        let n = i + 1;
+        if bad.contains(&n) {
+            assert_eq!(
+                (id.as_str(), status.as_str(), group.as_str()),
+                ("", "error", ""),
+                "row {n}"
+            );
+        } else {
+            let site = if n % 3 == 0 { "pancreas" } else { "stomach" };
+            assert_eq!(
+                (id.as_str(), status.as_str(), group.as_str()),
+                (format!("r{n}").as_str(), "staged", site),
+                "row {n}"
+            );
+        }
+    }
+}
+
 #[test]
 fn nothing_of_a_malformed_record_is_copied() {
     let d = Dir::new();
