@@ -112,6 +112,7 @@ pub struct Message<'a> {
 
 impl<'a> Message<'a> {
     /// A message with only a text.
+    #[inline(never)]
     pub fn new(code: Code, text: &'static str) -> Message<'a> {
         Message {
             code,
@@ -121,6 +122,7 @@ impl<'a> Message<'a> {
     }
 
     /// A message about one field's value: `CODE: field 'value' text`.
+    #[inline(never)]
     pub fn value(code: Code, field: Field, value: &'a str, text: &'static str) -> Message<'a> {
         Message {
             code,
@@ -133,6 +135,7 @@ impl<'a> Message<'a> {
 
     /// A message that starts with one field's value: `CODE: field 'value'`,
     /// for texts built piece by piece.
+    #[inline(never)]
     pub fn quoting(code: Code, field: Field, value: &'a str) -> Message<'a> {
         Message {
             code,
@@ -143,6 +146,7 @@ impl<'a> Message<'a> {
     }
 
     /// A message about a field without quoting a value: `CODE: field text`.
+    #[inline(never)]
     pub fn about(code: Code, field: Field, text: &'static str) -> Message<'a> {
         Message {
             code,
@@ -160,21 +164,25 @@ impl<'a> Message<'a> {
     }
 
     /// Appends fixed text.
+    #[inline(never)]
     pub fn text(self, text: &'static str) -> Message<'a> {
         self.push(Piece::Text(text))
     }
 
     /// Appends text made at run time (never an input value: those are quoted).
+    #[inline(never)]
     pub fn plain(self, text: &'a str) -> Message<'a> {
         self.push(Piece::Plain(text))
     }
 
     /// Appends a field name.
+    #[inline(never)]
     pub fn field(self, field: Field) -> Message<'a> {
         self.push(Piece::Field(field))
     }
 
     /// Appends a quoted value.
+    #[inline(never)]
     pub fn quoted(self, value: &'a str) -> Message<'a> {
         self.push(Piece::Quoted(value))
     }
