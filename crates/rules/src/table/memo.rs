@@ -8,9 +8,11 @@
 //! per table, one record holds the keys it reads, its last lookup and its
 //! map's header, and the map is open addressing over inline keys. A key is
 //! built from the values' [`Packed`] words, which the run keeps next to its
-//! slots, so a lookup reads one word per key and no text.
+//! slots, so a lookup reads one word per key and no text. An entry holds
+//! where its row's endpoints lie in the memo's own copy of every row's
+//! endpoints, so that running the row reads neither the table nor the row.
 
-use super::algorithm::{Algorithm, ConstId, KeyId, TableId};
+use super::algorithm::{Algorithm, ConstId, Endpoint, KeyId, TableId};
 
 /// The values of the keys a table reads (its inputs, then the keys its
 /// cells name), each as a length byte (0 = absent, 1 + length otherwise)
@@ -52,6 +54,25 @@ pub(super) fn packed(value: Option<&[u8]>) -> Packed {
     }
 }
 
+/// A table's row as a lookup finds it: its index, and where its endpoints
+/// lie in the memo's copy ([`Memo::endpoint`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Hit {
+    /// The row (0-based).
+    pub row: u32,
+    /// Its first endpoint.
+    pub first: u32,
+    /// One past its last endpoint.
+    pub end: u32,
+}
+
+/// Stored for "no row matched".
+const MISS: Hit = Hit {
+    row: NO_ROW,
+    first: 0,
+    end: 0,
+};
+
 /// Most keys a table's record holds inline; the keys of a table that reads
 /// more are read from the algorithm.
 const INLINE_READS: usize = 6;
@@ -68,6 +89,8 @@ pub(super) struct Memo {
     entries: usize,
     /// The packed word of each of the algorithm's constants.
     consts: Vec<Packed>,
+    /// Every row's endpoints, table after table, row after row.
+    endpoints: Vec<Endpoint>,
 }
 
 /// One table's part of the memo.
@@ -75,7 +98,7 @@ pub(super) struct Memo {
 struct TableMemo {
     /// The last lookup (key, row): a table often sees the same values on
     /// consecutive rows.
-    last: ([u64; 2], u32),
+    last: ([u64; 2], Hit),
     /// The keys the table reads, when there are at most [`INLINE_READS`].
     reads: [KeyId; INLINE_READS],
     /// How many keys it reads, or `u8::MAX` when they are not inline.
@@ -84,13 +107,16 @@ struct TableMemo {
     /// at most half full.
     slots: Vec<Entry>,
     len: usize,
+    /// Where each row's endpoints start in the memo's copy, and after the
+    /// last row, where they end.
+    spans: Box<[u32]>,
 }
 
 /// A remembered lookup.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     key: [u64; 2],
-    row: u32,
+    hit: Hit,
 }
 
 impl Memo {
@@ -98,13 +124,33 @@ impl Memo {
     pub(super) fn serve(&mut self, alg: &Algorithm) {
         let owner = alg as *const Algorithm as usize;
         if self.owner != owner {
+            let mut endpoints = Vec::new();
+            let tables = alg
+                .tables()
+                .map(|(_, t)| {
+                    let mut spans = Vec::with_capacity(t.rows.len() + 1);
+                    for row in t.rows.iter() {
+                        spans.push(endpoints.len() as u32);
+                        endpoints.extend_from_slice(&row.endpoints);
+                    }
+                    spans.push(endpoints.len() as u32);
+                    TableMemo::new(&t.reads, spans.into())
+                })
+                .collect();
             *self = Memo {
                 owner,
-                tables: alg.tables().map(|(_, t)| TableMemo::new(&t.reads)).collect(),
+                tables,
                 entries: 0,
                 consts: alg.constants().map(|c| packed(Some(c))).collect(),
+                endpoints,
             };
         }
+    }
+
+    /// Endpoint `i` of the memo's copy (a [`Hit`]'s are `first..end`).
+    #[inline]
+    pub(super) fn endpoint(&self, i: u32) -> Endpoint {
+        self.endpoints[i as usize]
     }
 
     /// The packed word of one of the algorithm's constants.
@@ -124,7 +170,7 @@ impl Memo {
         table: TableId,
         words: &[Packed],
         get: &impl Fn(KeyId) -> Option<&'v [u8]>,
-    ) -> Option<usize> {
+    ) -> Option<Hit> {
         let tm = &mut self.tables[table.0 as usize];
         let key = if usize::from(tm.read_count) <= INLINE_READS {
             pack(&tm.reads[..usize::from(tm.read_count)], words)
@@ -132,30 +178,30 @@ impl Memo {
             pack(&alg.table(table).reads, words)
         };
         let Some(key) = key else {
-            return alg.table(table).find_row(get);
+            return found(tm.hit(alg.table(table).find_row(get)));
         };
         let key = [key as u64, (key >> 64) as u64];
         if tm.last.0 == key {
-            return row_index(tm.last.1);
+            return found(tm.last.1);
         }
-        let row = match tm.get(key) {
-            Some(row) => row,
+        let hit = match tm.get(key) {
+            Some(hit) => hit,
             None => {
-                let row = alg.table(table).find_row(get).map_or(NO_ROW, |r| r as u32);
+                let hit = tm.hit(alg.table(table).find_row(get));
                 if self.entries < MEMO_LIMIT {
                     self.entries += 1;
-                    tm.insert(key, row);
+                    tm.insert(key, hit);
                 }
-                row
+                hit
             }
         };
-        tm.last = (key, row);
-        row_index(row)
+        tm.last = (key, hit);
+        found(hit)
     }
 }
 
-fn row_index(row: u32) -> Option<usize> {
-    (row != NO_ROW).then_some(row as usize)
+fn found(hit: Hit) -> Option<Hit> {
+    (hit.row != NO_ROW).then_some(hit)
 }
 
 /// The key of the values of `reads` (their [`packed`] words, by key
@@ -201,7 +247,7 @@ fn le_word(v: &[u8]) -> u128 {
 }
 
 impl TableMemo {
-    fn new(reads: &[KeyId]) -> TableMemo {
+    fn new(reads: &[KeyId], spans: Box<[u32]>) -> TableMemo {
         let mut inline = [KeyId(0); INLINE_READS];
         let read_count = if reads.len() <= INLINE_READS {
             inline[..reads.len()].copy_from_slice(reads);
@@ -210,11 +256,24 @@ impl TableMemo {
             u8::MAX
         };
         TableMemo {
-            last: (NO_KEY, NO_ROW),
+            last: (NO_KEY, MISS),
             reads: inline,
             read_count,
             slots: Vec::new(),
             len: 0,
+            spans,
+        }
+    }
+
+    /// The hit of a row found by scanning the table.
+    fn hit(&self, row: Option<usize>) -> Hit {
+        match row {
+            Some(r) => Hit {
+                row: r as u32,
+                first: self.spans[r],
+                end: self.spans[r + 1],
+            },
+            None => MISS,
         }
     }
 
@@ -227,7 +286,7 @@ impl TableMemo {
     }
 
     #[inline]
-    fn get(&self, key: [u64; 2]) -> Option<u32> {
+    fn get(&self, key: [u64; 2]) -> Option<Hit> {
         if self.slots.is_empty() {
             return None;
         }
@@ -236,7 +295,7 @@ impl TableMemo {
         loop {
             let e = self.slots[i];
             if e.key == key {
-                return Some(e.row);
+                return Some(e.hit);
             }
             if e.key == NO_KEY {
                 return None;
@@ -246,21 +305,15 @@ impl TableMemo {
     }
 
     /// Adds a key that is not in the map.
-    fn insert(&mut self, key: [u64; 2], row: u32) {
+    fn insert(&mut self, key: [u64; 2], hit: Hit) {
         if (self.len + 1) * 2 > self.slots.len() {
             let old = std::mem::take(&mut self.slots);
-            self.slots = vec![
-                Entry {
-                    key: NO_KEY,
-                    row: NO_ROW
-                };
-                (old.len() * 2).max(16)
-            ];
+            self.slots = vec![Entry { key: NO_KEY, hit: MISS }; (old.len() * 2).max(16)];
             for e in old.into_iter().filter(|e| e.key != NO_KEY) {
                 self.place(e);
             }
         }
-        self.place(Entry { key, row });
+        self.place(Entry { key, hit });
         self.len += 1;
     }
 
@@ -280,14 +333,19 @@ mod tests {
 
     #[test]
     fn a_table_memo_finds_every_key_it_was_given_and_no_other() {
-        let mut tm = TableMemo::new(&[KeyId(0)]);
+        let mut tm = TableMemo::new(&[KeyId(0)], Box::new([0, 0]));
+        let hit = |n: usize| Hit {
+            row: n as u32,
+            first: 2 * n as u32,
+            end: 3 * n as u32,
+        };
         let keys: Vec<[u64; 2]> = (0..5000u64).map(|i| [i * 0x100 + 4, i % 7]).collect();
         for (n, k) in keys.iter().enumerate() {
             assert_eq!(tm.get(*k), None);
-            tm.insert(*k, n as u32);
+            tm.insert(*k, hit(n));
         }
         for (n, k) in keys.iter().enumerate() {
-            assert_eq!(tm.get(*k), Some(n as u32));
+            assert_eq!(tm.get(*k), Some(hit(n)));
         }
         assert_eq!(tm.get([5000 * 0x100 + 4, 0]), None);
         assert!(tm.slots.len() >= 2 * keys.len());

@@ -18,7 +18,7 @@
 
 use super::algorithm::{Algorithm, BLANK, ConstId, Endpoint, KeyId, Path, SchemaId, TableId, Val};
 use super::cell::trim;
-use super::memo::{ABSENT, Memo, Packed, packed};
+use super::memo::{ABSENT, Hit, Memo, Packed, packed};
 
 /// How [`Algorithm::run_with`] runs a schema.
 #[derive(Clone, Copy, Debug, Default)]
@@ -222,7 +222,7 @@ impl<'a: 's, 's> Run<'a, 's> {
         }
     }
 
-    fn find(&self, table: TableId, ctx: &Context, memo: &mut Memo) -> Option<usize> {
+    fn find(&self, table: TableId, ctx: &Context, memo: &mut Memo) -> Option<Hit> {
         memo.find(self.alg, table, &ctx.words, &|k| self.get(&ctx.slots, k))
     }
 
@@ -230,7 +230,7 @@ impl<'a: 's, 's> Run<'a, 's> {
     /// view of the context (the context itself is left as it is).
     fn path_matches(&self, path: &Path, ctx: &Context, memo: &mut Memo) -> Option<usize> {
         if path.input_mapping.is_empty() {
-            return self.find(path.table, ctx, memo);
+            return self.find(path.table, ctx, memo).map(|hit| hit.row as usize);
         }
         let slots = &ctx.slots;
         let mut overlay: Vec<(KeyId, Slot)> = Vec::with_capacity(path.input_mapping.len());
@@ -254,13 +254,13 @@ impl<'a: 's, 's> Run<'a, 's> {
 
     /// Runs a table (and its jumps); false when a `STOP` ends the mapping.
     fn process(&self, mapping: u16, table: TableId, path: &Path, sc: &mut Scratch) -> bool {
-        let row = self.find(table, &sc.ctx, &mut sc.memo);
+        let hit = self.find(table, &sc.ctx, &mut sc.memo);
         sc.steps.push(Step {
             mapping,
             table,
-            row: row.map(|r| r as u32),
+            row: hit.map(|h| h.row),
         });
-        let Some(row) = row else {
+        let Some(hit) = hit else {
             sc.errors.push(RunError {
                 kind: RunErrorKind::MatchNotFound,
                 table: Some(table),
@@ -269,8 +269,9 @@ impl<'a: 's, 's> Run<'a, 's> {
             return true;
         };
         let mut go_on = true;
-        for ep in self.alg.table(table).rows[row].endpoints.iter() {
-            match *ep {
+        // The row's endpoints, from the memo's copy: no read of the table or row.
+        for i in hit.first..hit.end {
+            match sc.memo.endpoint(i) {
                 Endpoint::Stop => go_on = false,
                 Endpoint::Jump(target) => go_on = self.process(mapping, target, path, sc),
                 Endpoint::Error(key) => sc.errors.push(RunError {
