@@ -93,27 +93,35 @@ pub(super) struct Memo {
     endpoints: Vec<Endpoint>,
 }
 
-/// One table's part of the memo.
+/// One table's part of the memo. What a lookup that the last one or the
+/// map answers reads (the last lookup, the keys read, the map) fills the
+/// first 64 bytes, one cache line; the rest serves a lookup that scans the
+/// table.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 struct TableMemo {
-    /// The last lookup (key, row): a table often sees the same values on
+    /// The key of the last lookup: a table often sees the same values on
     /// consecutive rows.
-    last: ([u64; 2], Hit),
+    last_key: [u64; 2],
+    /// The last lookup's row.
+    last_hit: Hit,
     /// The keys the table reads, when there are at most [`INLINE_READS`].
     reads: [KeyId; INLINE_READS],
     /// How many keys it reads, or `u8::MAX` when they are not inline.
     read_count: u8,
     /// Open addressing with linear probing; empty or a power of two long,
     /// at most half full.
-    slots: Vec<Entry>,
+    slots: Box<[Entry]>,
+    /// Keys in the map.
     len: usize,
     /// Where each row's endpoints start in the memo's copy, and after the
     /// last row, where they end.
     spans: Box<[u32]>,
 }
 
-/// A remembered lookup.
+/// A remembered lookup (aligned so that none straddles two cache lines).
 #[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
 struct Entry {
     key: [u64; 2],
     hit: Hit,
@@ -181,8 +189,8 @@ impl Memo {
             return found(tm.hit(alg.table(table).find_row(get)));
         };
         let key = [key as u64, (key >> 64) as u64];
-        if tm.last.0 == key {
-            return found(tm.last.1);
+        if tm.last_key == key {
+            return found(tm.last_hit);
         }
         let hit = match tm.get(key) {
             Some(hit) => hit,
@@ -195,7 +203,7 @@ impl Memo {
                 hit
             }
         };
-        tm.last = (key, hit);
+        (tm.last_key, tm.last_hit) = (key, hit);
         found(hit)
     }
 }
@@ -256,10 +264,11 @@ impl TableMemo {
             u8::MAX
         };
         TableMemo {
-            last: (NO_KEY, MISS),
+            last_key: NO_KEY,
+            last_hit: MISS,
             reads: inline,
             read_count,
-            slots: Vec::new(),
+            slots: Box::new([]),
             len: 0,
             spans,
         }
@@ -308,9 +317,9 @@ impl TableMemo {
     fn insert(&mut self, key: [u64; 2], hit: Hit) {
         if (self.len + 1) * 2 > self.slots.len() {
             let old = std::mem::take(&mut self.slots);
-            self.slots = vec![Entry { key: NO_KEY, hit: MISS }; (old.len() * 2).max(16)];
-            for e in old.into_iter().filter(|e| e.key != NO_KEY) {
-                self.place(e);
+            self.slots = vec![Entry { key: NO_KEY, hit: MISS }; (old.len() * 2).max(16)].into_boxed_slice();
+            for e in old.iter().filter(|e| e.key != NO_KEY) {
+                self.place(*e);
             }
         }
         self.place(Entry { key, hit });
@@ -330,6 +339,13 @@ impl TableMemo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_remembered_lookup_reads_fits_one_cache_line() {
+        assert_eq!(std::mem::align_of::<TableMemo>(), 64);
+        assert!(std::mem::offset_of!(TableMemo, slots) + std::mem::size_of::<Box<[Entry]>>() <= 64);
+        assert!(std::mem::offset_of!(TableMemo, read_count) < 64);
+    }
 
     #[test]
     fn a_table_memo_finds_every_key_it_was_given_and_no_other() {
