@@ -273,11 +273,7 @@ impl EodAlgorithm {
             len += 1;
         }
         let out = self.alg.run(schema, &inputs[..len], scratch);
-        let value = |o: EodOutput| {
-            out.get_const(self.outputs[o as usize])
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or("")
-        };
+        let value = |o: EodOutput| out.get_const(self.outputs[o as usize]).unwrap_or("");
         let values = EodOutput::ALL.map(value);
         EodDerived {
             values,
@@ -323,9 +319,7 @@ impl EodAlgorithm {
             mappings: Some(&self.stage_mappings[schema.0 as usize]),
         };
         let out = self.alg.run_with(schema, &inputs[..len], &plan, scratch);
-        let stage = out
-            .get_const(key(EodOutput::StageGroup))
-            .and_then(|b| std::str::from_utf8(b).ok())?;
+        let stage = out.get_const(key(EodOutput::StageGroup))?;
         // 90 is the mapping's own starting value: the stage table was not reached.
         (!stage.is_empty() && stage != "90").then_some(stage)
     }

@@ -19,6 +19,22 @@ pub struct HistologyValue {
 impl Histology {
     /// Parses `8240`, `8240/3`, `82403`, `8240/3: Carcinoid tumor, NOS`.
     pub fn parse(text: &str) -> Option<HistologyValue> {
+        // Fast path for the usual spelling, four digits; the same answer as
+        // the general path below (tested).
+        if let [a, b, c, d] = *text.as_bytes()
+            && [a, b, c, d].iter().all(u8::is_ascii_digit)
+        {
+            let h = [a, b, c, d].iter().fold(0u16, |h, x| h * 10 + u16::from(x - b'0'));
+            return (h >= 8000).then_some(HistologyValue {
+                histology: Histology(h),
+                behavior: None,
+            });
+        }
+        Histology::parse_any(text)
+    }
+
+    /// [`Histology::parse`] without its fast path.
+    fn parse_any(text: &str) -> Option<HistologyValue> {
         let s = text.trim();
         // SEER*Stat label: `8240/3: Carcinoid tumor, NOS`.
         let s = s.split_once(':').map_or(s, |(a, _)| a.trim_end());
@@ -116,6 +132,16 @@ pub fn parse_behavior(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_path_answers_as_the_general_one() {
+        let mut texts: Vec<String> = (0..10_000).map(|n| format!("{n:04}")).collect();
+        texts.extend((0..10_000).map(|n| format!("{n}")));
+        texts.extend(["824x", " 8240", "8240/3", "82403", "", "8a40"].map(String::from));
+        for t in &texts {
+            assert_eq!(Histology::parse(t), Histology::parse_any(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn every_contract_spelling_reads_as_8240() {

@@ -129,7 +129,7 @@ fn stomach_clinical(t: &str, n: &str, m: &str) -> Option<&'static str> {
     let values = [t.as_bytes(), n.as_bytes(), m.as_bytes()];
     let row = table.find_row(&|k| keys.iter().position(|x| *x == k).map(|i| values[i]))?;
     match table.rows[row].endpoints.first()? {
-        Endpoint::Value(_, Val::Const(c)) => std::str::from_utf8(alg.constant(*c)).ok(),
+        Endpoint::Value(_, Val::Const(c)) => Some(alg.constant_str(*c)),
         _ => None,
     }
 }

@@ -12,6 +12,19 @@ impl Site {
     /// Leading zeros lost by spreadsheets are restored (`40` -> `C040`).
     /// Valid ICD-O-3 topography runs from C00.0 to C80.9.
     pub fn parse(text: &str) -> Option<Site> {
+        // Fast path for the usual spellings, `C250` and `250`; the same
+        // answer as the general path below (tested).
+        if let [b'C' | b'c', d @ ..] | d @ [_, _, _] = text.as_bytes()
+            && let [a, b, c] = *d
+            && d.iter().all(u8::is_ascii_digit)
+        {
+            return Site::checked(u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'));
+        }
+        Site::parse_any(text)
+    }
+
+    /// [`Site::parse`] without its fast path.
+    fn parse_any(text: &str) -> Option<Site> {
         let s = text.trim();
         // SEER*Stat labels: `C25.0-Head of pancreas`.
         let s = match s.find('-') {
@@ -108,6 +121,21 @@ impl SiteGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_path_answers_as_the_general_one() {
+        let mut texts: Vec<String> = Vec::new();
+        for prefix in ["", "C", "c", " C", "C "] {
+            for n in 0..1000 {
+                texts.push(format!("{prefix}{n}"));
+                texts.push(format!("{prefix}{n:03}"));
+            }
+        }
+        texts.extend(["C8x0", "x250", "C2500", "", "C", "999", "C809", "C810", "C25.0"].map(String::from));
+        for t in &texts {
+            assert_eq!(Site::parse(t), Site::parse_any(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn every_contract_spelling_reads_as_c250() {

@@ -281,7 +281,7 @@ pub struct Algorithm {
     version: Box<str>,
     keys: Vec<Box<str>>,
     key_index: HashMap<Box<str>, KeyId>,
-    consts: Vec<Box<[u8]>>,
+    consts: Vec<Box<str>>,
     const_index: HashMap<Box<[u8]>, ConstId>,
     tables: Vec<Table>,
     table_index: HashMap<Box<str>, TableId>,
@@ -324,7 +324,7 @@ fn err(place: &str, row: Option<usize>, message: impl Into<String>) -> CompileEr
 struct Interner {
     keys: Vec<Box<str>>,
     key_index: HashMap<Box<str>, KeyId>,
-    consts: Vec<Box<[u8]>>,
+    consts: Vec<Box<str>>,
     const_index: HashMap<Box<[u8]>, ConstId>,
 }
 
@@ -344,7 +344,7 @@ impl Interner {
             return *c;
         }
         let c = ConstId(self.consts.len() as u32);
-        self.consts.push(value.as_bytes().into());
+        self.consts.push(value.into());
         self.const_index.insert(value.as_bytes().into(), c);
         c
     }
@@ -526,17 +526,22 @@ impl Algorithm {
 
     /// A constant's bytes.
     pub fn constant(&self, c: ConstId) -> &[u8] {
+        self.consts[c.0 as usize].as_bytes()
+    }
+
+    /// A constant as text (constants are read from text: no check needed).
+    pub fn constant_str(&self, c: ConstId) -> &str {
         &self.consts[c.0 as usize]
     }
 
     /// Every constant, by [`ConstId`] order.
     pub fn constants(&self) -> impl Iterator<Item = &[u8]> {
-        self.consts.iter().map(|c| &**c)
+        self.consts.iter().map(|c| c.as_bytes())
     }
 
-    /// The algorithm's own copy of a value, if it has one.
-    pub fn find_constant(&self, value: &[u8]) -> Option<&[u8]> {
-        self.const_index.get(value).map(|c| self.constant(*c))
+    /// The algorithm's own copy of a value, as text, if it has one.
+    pub fn find_constant(&self, value: &[u8]) -> Option<&str> {
+        self.const_index.get(value).map(|c| self.constant_str(*c))
     }
 
     /// A table.

@@ -130,13 +130,13 @@ pub struct RunOutput<'a, 's> {
 }
 
 impl<'a, 's> RunOutput<'a, 's> {
-    /// A key's value as one of the algorithm's own constants, so it
+    /// A key's value as one of the algorithm's own constants (text), so it
     /// outlives the run's inputs (`None`: absent, or a value that is no
     /// constant of the algorithm).
-    pub fn get_const(&self, key: KeyId) -> Option<&'a [u8]> {
+    pub fn get_const(&self, key: KeyId) -> Option<&'a str> {
         match self.scratch.ctx.slots[key.0 as usize] {
             Slot::Absent => None,
-            Slot::Const(c) => Some(self.alg.constant(c)),
+            Slot::Const(c) => Some(self.alg.constant_str(c)),
             Slot::Input(i) => self.alg.find_constant(trim_bytes(self.inputs[i as usize].1)),
         }
     }
