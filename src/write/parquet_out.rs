@@ -534,6 +534,22 @@ mod tests {
         o
     }
 
+    /// Appends row `row` (record id `id<row>`, `sex` blank on row 3) with
+    /// the outcome [`outcome`] makes for it.
+    fn push_row(rows: &mut ParquetRows, row: u64) {
+        let id_text = format!("id{row}");
+        let keep = [if row == 3 { "" } else { "F" }];
+        let id = RowId {
+            input: 0,
+            row,
+            source: "in.csv",
+            record_id: &id_text,
+            tumor_record: "01",
+            keep: &keep,
+        };
+        rows.push(&id, &outcome(row));
+    }
+
     /// A chunk emptied with `clear` (as a reused chunk is) and filled
     /// again writes the same file as a new chunk holding the same rows.
     #[test]
@@ -545,17 +561,7 @@ mod tests {
         };
         let fill = |rows: &mut ParquetRows, range: std::ops::RangeInclusive<u64>| {
             for row in range {
-                let id_text = format!("id{row}");
-                let keep = [if row == 3 { "" } else { "F" }];
-                let id = RowId {
-                    input: 0,
-                    row,
-                    source: "in.csv",
-                    record_id: &id_text,
-                    tumor_record: "01",
-                    keep: &keep,
-                };
-                rows.push(&id, &outcome(row));
+                push_row(rows, row);
             }
         };
         let write = |name: &str, rows: ParquetRows| {
@@ -598,17 +604,7 @@ mod tests {
                 let mut rows = ParquetRows::new(&layout, 2);
                 for _ in 0..2 {
                     row += 1;
-                    let id_text = format!("id{row}");
-                    let keep = [if row == 3 { "" } else { "F" }];
-                    let id = RowId {
-                        input: 0,
-                        row,
-                        source: "in.csv",
-                        record_id: &id_text,
-                        tumor_record: "01",
-                        keep: &keep,
-                    };
-                    rows.push(&id, &outcome(row));
+                    push_row(&mut rows, row);
                 }
                 chunks.push(rows);
             }
