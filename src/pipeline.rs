@@ -216,7 +216,7 @@ impl Staging<'_> {
     ) -> Result<(Counts, Vec<InputSummary>, u64), RunError> {
         let (events_tx, events) = mpsc::channel::<Event<F::Chunk>>();
         let (recycle, reader) = spawn_reader(sources, Arc::clone(self.stop), events_tx.clone())?;
-        // Chunks go round: the writer hands back what it has written.
+        // CSV chunks go round: the writer hands back what it has written.
         let pool = Arc::new(ChunkPool::default());
         let (to_writer, writer) = spawn_writer(files, Arc::clone(&pool))?;
         let pool = &*pool;

@@ -99,6 +99,14 @@ impl CsvRowEncoder {
     }
 }
 
+/// A chunk's room for `stages.csv` bytes, per row: enough to encode its rows
+/// without growing the buffer (which copies it). Output rows run 150-210
+/// bytes; pages left unwritten cost no memory.
+const STAGES_BYTES_PER_ROW: usize = 256;
+
+/// The same for `flagged.csv`: flagged rows are a fraction of the rows.
+const FLAGGED_BYTES_PER_ROW: usize = 64;
+
 /// One chunk of rows as `stages.csv` and `flagged.csv` bytes.
 #[derive(Default)]
 pub struct CsvChunk {
@@ -135,11 +143,8 @@ impl ChunkEncoder for CsvChunk {
     fn new(layout: &Layout, rows: usize) -> CsvChunk {
         CsvChunk {
             encoder: CsvRowEncoder::new(layout),
-            // Room for the rows without growing (which copies): output rows
-            // run 150-210 bytes, flagged ones a fraction of them; pages
-            // left unwritten cost no memory.
-            stages: Vec::with_capacity(rows * 256),
-            flagged: Vec::with_capacity(rows * 64),
+            stages: Vec::with_capacity(rows * STAGES_BYTES_PER_ROW),
+            flagged: Vec::with_capacity(rows * FLAGGED_BYTES_PER_ROW),
             rows: 0,
         }
     }
@@ -148,10 +153,16 @@ impl ChunkEncoder for CsvChunk {
         self.rows
     }
 
-    fn clear(&mut self) {
+    fn reset(&mut self, rows: usize) {
         self.stages.clear();
         self.flagged.clear();
+        self.stages.reserve(rows * STAGES_BYTES_PER_ROW);
+        self.flagged.reserve(rows * FLAGGED_BYTES_PER_ROW);
         self.rows = 0;
+    }
+
+    fn kept_bytes(&self) -> usize {
+        self.stages.capacity() + self.flagged.capacity()
     }
 }
 

@@ -34,8 +34,11 @@ pub trait ChunkEncoder: RowSink + Send + 'static {
     fn new(layout: &Layout, rows: usize) -> Self;
     /// Rows encoded so far.
     fn rows(&self) -> u64;
-    /// Empties the chunk for rows of the same layout, keeping its buffers.
-    fn clear(&mut self);
+    /// Empties the chunk for `rows` rows of the same layout, keeping the
+    /// buffers it has (see [`chunk_pool`]).
+    fn reset(&mut self, rows: usize);
+    /// Bytes of buffer the chunk holds, used or not.
+    fn kept_bytes(&self) -> usize;
 }
 
 /// The files a run writes its rows to, fed encoded chunks in input order on
@@ -44,7 +47,8 @@ pub trait RowFiles: Send + 'static {
     /// The chunk these files take.
     type Chunk: ChunkEncoder;
     /// Writes one batch's chunks, in order. The chunks left in `chunks`
-    /// are done with and may be reused.
+    /// are done with and may be reused (CSV chunks are; Parquet chunks hand
+    /// their builders to the row group and are not left).
     fn write(&mut self, chunks: &mut Vec<Self::Chunk>) -> Result<(), RunError>;
     /// Finishes and syncs every file.
     fn finish(self) -> Result<(), RunError>;

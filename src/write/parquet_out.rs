@@ -271,9 +271,15 @@ impl ChunkEncoder for ParquetChunk {
         self.rows.rows as u64
     }
 
-    fn clear(&mut self) {
+    /// Not called in a run (Parquet chunks are not left for reuse: see
+    /// [`ParquetFiles`]'s `write`); empties the builders all the same.
+    fn reset(&mut self, _rows: usize) {
         self.rows.clear();
         self.flagged.clear();
+    }
+
+    fn kept_bytes(&self) -> usize {
+        self.flagged.capacity()
     }
 }
 

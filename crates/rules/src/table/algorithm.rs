@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::cell::{self, Cell};
 use super::data::{AlgorithmData, EndpointData, TablePathData};
@@ -277,6 +278,9 @@ pub struct Schema {
 /// A compiled algorithm.
 #[derive(Debug)]
 pub struct Algorithm {
+    /// A number no other algorithm of the process has (a run's memo knows
+    /// its algorithm by it).
+    serial: u64,
     name: Box<str>,
     version: Box<str>,
     keys: Vec<Box<str>>,
@@ -485,7 +489,9 @@ impl Algorithm {
                 mappings: mappings.into(),
             });
         }
+        static SERIALS: AtomicU64 = AtomicU64::new(1);
         Ok(Algorithm {
+            serial: SERIALS.fetch_add(1, Ordering::Relaxed),
             name: data.name.as_str().into(),
             version: data.version.as_str().into(),
             keys: int.keys,
@@ -497,6 +503,11 @@ impl Algorithm {
             schemas,
             schema_index,
         })
+    }
+
+    /// A number no other algorithm compiled by this process has.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// Algorithm name.

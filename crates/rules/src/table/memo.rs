@@ -82,9 +82,9 @@ const INLINE_READS: usize = 6;
 /// not fit a key are never remembered.
 #[derive(Debug, Default)]
 pub(super) struct Memo {
-    /// Address of the algorithm the rows belong to (a memo used with
-    /// another algorithm starts afresh).
-    owner: usize,
+    /// Serial number of the algorithm the rows belong to (a memo used
+    /// with another algorithm starts afresh; 0: none yet).
+    owner: u64,
     tables: Vec<TableMemo>,
     entries: usize,
     /// The packed word of each of the algorithm's constants.
@@ -130,7 +130,7 @@ struct Entry {
 impl Memo {
     /// Makes the memo one of `alg`'s: emptied if it was another algorithm's.
     pub(super) fn serve(&mut self, alg: &Algorithm) {
-        let owner = alg as *const Algorithm as usize;
+        let owner = alg.serial();
         if self.owner != owner {
             let mut endpoints = Vec::new();
             let tables = alg
@@ -394,8 +394,8 @@ mod tests {
         /// share one.
         #[test]
         fn keys_pack_as_before_and_never_collide(
-            a in proptest::collection::vec(proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..9)), 0..6),
-            b in proptest::collection::vec(proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..9)), 0..6),
+            a in proptest::collection::vec(proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..20)), 0..6),
+            b in proptest::collection::vec(proptest::option::of(proptest::collection::vec(proptest::num::u8::ANY, 0..20)), 0..6),
         ) {
             let key_of = |values: &[Option<Vec<u8>>]| {
                 let reads: Vec<KeyId> = (0..values.len() as u16).map(KeyId).collect();

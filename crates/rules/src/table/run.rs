@@ -502,18 +502,35 @@ mod tests {
                 ];
                 let inputs: Vec<(KeyId, &[u8])> = names.iter().zip(row).map(|(n, v)| (key(n), v.as_bytes())).collect();
                 alg.run(schema, &inputs, &mut sc);
-                for k in 0..alg.key_count() {
-                    let slot = sc.ctx.slots[k];
-                    let value = resolve(alg, &inputs, slot);
-                    assert_eq!(
-                        sc.ctx.words[k],
-                        packed(value),
-                        "key {} of {:?}",
-                        alg.key_name(KeyId(k as u16)),
-                        slot
-                    );
+                assert_words_follow_values(alg, &inputs, &sc);
+                // As the stage of given categories is run: some mappings
+                // only, with supplied outputs kept and the identity checked.
+                let mut with_tnm = inputs.clone();
+                for (name, v) in [("eod_2018_t", "T2"), ("eod_2018_n", "N0"), ("eod_2018_m", "M0")] {
+                    with_tnm.push((key(name), v.as_bytes()));
                 }
+                let every: Vec<usize> = (0..alg.schema(schema).mappings.len()).collect();
+                let plan = RunPlan {
+                    checked: &[key("site"), key("hist"), key("behavior")],
+                    mappings: Some(&every[every.len() / 2..]),
+                };
+                alg.run_with(schema, &with_tnm, &plan, &mut sc);
+                assert_words_follow_values(alg, &with_tnm, &sc);
             }
+        }
+    }
+
+    fn assert_words_follow_values(alg: &Algorithm, inputs: &[(KeyId, &[u8])], sc: &Scratch) {
+        for k in 0..alg.key_count() {
+            let slot = sc.ctx.slots[k];
+            let value = resolve(alg, inputs, slot);
+            assert_eq!(
+                sc.ctx.words[k],
+                packed(value),
+                "key {} of {:?}",
+                alg.key_name(KeyId(k as u16)),
+                slot
+            );
         }
     }
 }
