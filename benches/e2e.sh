@@ -14,7 +14,9 @@
 # --canonical: one Patient per Tumor, every non-blank cell an Item) through
 # the XML floor (examples/xml_floor: a bare quick-xml pass, events only) and
 # netstage XML->CSV.
-# Prints a Markdown table: median wall time, rows/s, peak RSS (of the timed
+# Prints a Markdown table: median wall time, rows/s, median CPU time (user +
+# system: it moves less than the wall time when the machine's I/O is busy,
+# which slows the single-threaded floors most), peak RSS (of the timed
 # process, /usr/bin/time). Release build.
 set -euo pipefail
 
@@ -70,7 +72,7 @@ command_for() {
     esac
     if ((${1} > 0 && ${1} != 4 && ${1} != 6)); then CMD+=("${threads_flag[@]}"); fi
 }
-declare -a WALLS RSS
+declare -a WALLS CPUS RSS
 # Each run starts with its output gone, outside the timing. The floor
 # truncates its file as it opens it, so the pages it writes reuse the ones
 # just freed; netstage writes beside the old output and renames over it, so
@@ -90,13 +92,14 @@ for _ in $(seq "$RUNS"); do
         command_for "$k"
         output_of "$k"
         if [[ -n $OUT ]]; then rm -rf "$OUT"; fi
-        /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "${CMD[@]}" > /dev/null 2> "$WORK/stderr.txt" || {
+        /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "${CMD[@]}" > /dev/null 2> "$WORK/stderr.txt" || {
             echo "failed: ${NAMES[$k]}" >&2
             cat "$WORK/stderr.txt" >&2
             exit 1
         }
-        read -r wall kb < "$WORK/time.txt"
+        read -r wall kb user sys < "$WORK/time.txt"
         WALLS[k]="${WALLS[k]:-} $wall"
+        CPUS[k]="${CPUS[k]:-} $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')"
         ((kb > ${RSS[k]:-0})) && RSS[k]=$kb
     done
 done
@@ -104,12 +107,14 @@ done
 echo "rows: $ROWS   runs: $RUNS   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "CSV $(du -h "$CSV" | cut -f1), Parquet $(du -h "$PARQUET" | cut -f1), EOD CSV $(du -h "$EOD_CSV" | cut -f1), EOD XML $(du -h "$EOD_XML" | cut -f1)"
 echo
-echo "| run | seconds (median) | rows/s | peak RSS MB | all runs (s) |"
-echo "|---|---|---|---|---|"
+echo "| run | seconds (median) | rows/s | CPU seconds (median) | peak RSS MB | all runs (s) |"
+echo "|---|---|---|---|---|---|"
 for k in "${KINDS[@]}"; do
     # shellcheck disable=SC2086
     median=$(printf '%s\n' ${WALLS[k]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    awk -v n="${NAMES[$k]}" -v s="$median" -v r="$ROWS" -v m="${RSS[k]}" -v all="${WALLS[k]# }" \
-        'BEGIN {printf "| %s | %.2f | %.0f | %.0f | %s |\n", n, s, r / s, m / 1024, all}'
+    # shellcheck disable=SC2086
+    cpu=$(printf '%s\n' ${CPUS[k]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    awk -v n="${NAMES[$k]}" -v s="$median" -v c="$cpu" -v r="$ROWS" -v m="${RSS[k]}" -v all="${WALLS[k]# }" \
+        'BEGIN {printf "| %s | %.2f | %.0f | %.2f | %.0f | %s |\n", n, s, r / s, c, m / 1024, all}'
 done
 rm -f "$WORK/floor.csv"
