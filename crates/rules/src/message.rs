@@ -164,25 +164,21 @@ impl<'a> Message<'a> {
     }
 
     /// Appends fixed text.
-    #[inline(never)]
     pub fn text(self, text: &'static str) -> Message<'a> {
         self.push(Piece::Text(text))
     }
 
     /// Appends text made at run time (never an input value: those are quoted).
-    #[inline(never)]
     pub fn plain(self, text: &'a str) -> Message<'a> {
         self.push(Piece::Plain(text))
     }
 
     /// Appends a field name.
-    #[inline(never)]
     pub fn field(self, field: Field) -> Message<'a> {
         self.push(Piece::Field(field))
     }
 
     /// Appends a quoted value.
-    #[inline(never)]
     pub fn quoted(self, value: &'a str) -> Message<'a> {
         self.push(Piece::Quoted(value))
     }
