@@ -43,7 +43,7 @@ impl<C: ChunkEncoder> ChunkPool<C> {
         };
         match spare {
             Some(mut chunk) => {
-                chunk.reset(rows);
+                chunk.reset(layout, rows);
                 chunk
             }
             None => C::new(layout, rows),

@@ -153,7 +153,7 @@ impl ChunkEncoder for CsvChunk {
         self.rows
     }
 
-    fn reset(&mut self, rows: usize) {
+    fn reset(&mut self, _layout: &Layout, rows: usize) {
         self.stages.clear();
         self.flagged.clear();
         self.stages.reserve(rows * STAGES_BYTES_PER_ROW);

@@ -34,9 +34,9 @@ pub trait ChunkEncoder: RowSink + Send + 'static {
     fn new(layout: &Layout, rows: usize) -> Self;
     /// Rows encoded so far.
     fn rows(&self) -> u64;
-    /// Empties the chunk for `rows` rows of the same layout, keeping the
-    /// buffers it has (see [`chunk_pool`]).
-    fn reset(&mut self, rows: usize);
+    /// Makes the chunk an empty one for `rows` rows of `layout`, the layout
+    /// it was made for, keeping what buffers it can (see [`chunk_pool`]).
+    fn reset(&mut self, layout: &Layout, rows: usize);
     /// Bytes of buffer the chunk holds, used or not.
     fn kept_bytes(&self) -> usize;
 }

@@ -202,22 +202,6 @@ impl ParquetRows {
         self.rows += 1;
     }
 
-    /// Empties the builders (a finished builder starts again empty).
-    fn clear(&mut self) {
-        for (_, builder) in &mut self.columns {
-            match builder {
-                ColumnBuilder::Row(b) => drop(b.finish()),
-                ColumnBuilder::Boolean(b) => drop(b.finish()),
-                ColumnBuilder::Coded(c) => **c = CodedColumn::new(c.keys.keys.capacity()),
-                ColumnBuilder::Text(b) => drop(b.finish()),
-            }
-        }
-        for b in &mut self.keep {
-            drop(b.finish());
-        }
-        self.rows = 0;
-    }
-
     /// The chunk's columns in layout order.
     fn finish(self) -> Vec<ChunkColumn> {
         let contract = self.columns.into_iter().map(|(_, builder)| match builder {
@@ -272,10 +256,9 @@ impl ChunkEncoder for ParquetChunk {
     }
 
     /// Not called in a run (Parquet chunks are not left for reuse: see
-    /// [`ParquetFiles`]'s `write`); empties the builders all the same.
-    fn reset(&mut self, _rows: usize) {
-        self.rows.clear();
-        self.flagged.clear();
+    /// [`ParquetFiles`]'s `write`): a new chunk, for the trait's sake.
+    fn reset(&mut self, layout: &Layout, rows: usize) {
+        *self = ParquetChunk::new(layout, rows);
     }
 
     fn kept_bytes(&self) -> usize {
@@ -554,38 +537,6 @@ mod tests {
             keep: &keep,
         };
         rows.push(&id, &outcome(row));
-    }
-
-    /// A chunk emptied with `clear` (as a reused chunk is) and filled
-    /// again writes the same file as a new chunk holding the same rows.
-    #[test]
-    fn a_cleared_chunk_writes_what_a_new_one_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let layout = Layout {
-            with_source: true,
-            keep: vec!["sex".into()],
-        };
-        let fill = |rows: &mut ParquetRows, range: std::ops::RangeInclusive<u64>| {
-            for row in range {
-                push_row(rows, row);
-            }
-        };
-        let write = |name: &str, rows: ParquetRows| {
-            let path = dir.path().join(name);
-            let pool = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap());
-            let mut out = ParquetOut::new(File::create(&path).unwrap(), path.clone(), &layout, pool).unwrap();
-            out.write(vec![rows]).unwrap();
-            out.finish().unwrap();
-            std::fs::read(&path).unwrap()
-        };
-        let mut fresh = ParquetRows::new(&layout, 4);
-        fill(&mut fresh, 5..=9);
-        let mut reused = ParquetRows::new(&layout, 4);
-        fill(&mut reused, 1..=4);
-        reused.clear();
-        assert_eq!(reused.rows, 0);
-        fill(&mut reused, 5..=9);
-        assert_eq!(write("fresh.parquet", fresh), write("reused.parquet", reused));
     }
 
     /// Rows written in chunks come back in order, cell for cell, as plain
