@@ -4,6 +4,7 @@
 //! size, not the input.
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
@@ -20,6 +21,7 @@ use crate::error::{RunError, io_error};
 use crate::read::batch::{BATCH_ROWS, Batch, Rows};
 use crate::read::columns::ColumnOverrides;
 use crate::read::input::InputFormat;
+use crate::read::lines::LineFields;
 use crate::read::raw_row::ArrowRow;
 use crate::read::source::{self, InputSummary, Source};
 use crate::report::counts::Counts;
@@ -36,6 +38,15 @@ use crate::write::{ChunkEncoder, OutputFormat, RowFiles};
 /// Rows per staging task. Fixed, not derived from the thread count, so that
 /// the outputs do not depend on it: Parquet pages end where chunks end.
 pub const CHUNK_ROWS: usize = 2048;
+
+/// Lines of raw CSV split into fields at a time, then staged (a multiple
+/// of the staging block, `stage::BLOCK_ROWS`).
+const SPLIT_ROWS: usize = 128;
+thread_local! {
+    /// Each staging thread's buffers for the fields of raw CSV lines.
+    static LINE_FIELDS: RefCell<LineFields> = RefCell::new(LineFields::default());
+}
+
 /// Batches of staged chunks waiting for the writer thread.
 const CHANNEL_DEPTH: usize = 2;
 /// Batches in all: one being read, the others being staged or waiting for
@@ -420,6 +431,18 @@ impl Staging<'_> {
             Rows::Packed(packed) => {
                 let rows = range.map(|r| packed.row(r));
                 stage_rows(rules, opts, ctx, first_row, rows, &mut sink);
+            }
+            Rows::Lines(lines) => {
+                // Split a few lines at a time, so that their fields are
+                // still in cache when they are staged.
+                LINE_FIELDS.with_borrow_mut(|fields| {
+                    for start in range.clone().step_by(SPLIT_ROWS) {
+                        let part = start..(start + SPLIT_ROWS).min(range.end);
+                        let part_first = batch.first_row + part.start as u64;
+                        let rows = lines.split(part, fields);
+                        stage_rows(rules, opts, ctx, part_first, rows, &mut sink);
+                    }
+                });
             }
         }
         sink

@@ -1,5 +1,6 @@
 //! A batch of raw input rows, recycled between the reader and the stagers:
-//! records packed back to back in one byte buffer (CSV, NAACCR XML), or the
+//! records packed back to back in one byte buffer (quoted CSV, NAACCR XML),
+//! unquoted CSV records as the lines of the bytes read ([`Lines`]), or the
 //! columns of one Parquet record batch read in place; an enum says which.
 //!
 //! Packing CSV records (rather than keeping one `ByteRecord` per row) keeps a
@@ -9,6 +10,7 @@
 
 use csv::ByteRecord;
 
+use crate::read::lines::Lines;
 use crate::read::raw_row::CsvRow;
 use crate::read::text_column::TextColumn;
 
@@ -33,11 +35,12 @@ pub struct Batch {
     content: Content,
 }
 
-/// How a batch holds its rows: records packed back to back (CSV, XML), or
-/// the columns of a Parquet record batch read in place.
+/// How a batch holds its rows: records packed back to back (CSV, XML),
+/// lines of raw CSV, or the columns of a Parquet record batch read in place.
 #[derive(Debug)]
 enum Content {
     Packed(Packed),
+    Lines(Lines),
     Columns(Vec<TextColumn>),
 }
 
@@ -70,6 +73,8 @@ pub struct Packed {
 pub enum Rows<'a> {
     /// Packed records ([`Packed::row`]).
     Packed(&'a Packed),
+    /// Lines of raw CSV ([`Lines::split`]).
+    Lines(&'a Lines),
     /// Parquet columns, `len` rows each.
     Columns(&'a [TextColumn]),
 }
@@ -84,6 +89,7 @@ impl Batch {
         self.len = 0;
         match &mut self.content {
             Content::Packed(p) => p.clear(),
+            Content::Lines(l) => l.clear(),
             Content::Columns(_) => self.content = Content::default(),
         }
     }
@@ -92,27 +98,40 @@ impl Batch {
     pub fn rows(&self) -> Rows<'_> {
         match &self.content {
             Content::Packed(p) => Rows::Packed(p),
+            Content::Lines(l) => Rows::Lines(l),
             Content::Columns(c) => Rows::Columns(c),
         }
     }
 
-    /// Packed record `r`; `None` for a batch of columns.
+    /// Packed record `r`; `None` for a batch of lines or columns.
     pub fn packed_row(&self, r: usize) -> Option<CsvRow<'_>> {
         match &self.content {
             Content::Packed(p) => Some(p.row(r)),
-            Content::Columns(_) => None,
+            Content::Lines(_) | Content::Columns(_) => None,
         }
     }
 
     /// The packed records (filling them): a batch that held columns is
     /// turned back into one of packed records.
     fn packed(&mut self) -> &mut Packed {
-        if let Content::Columns(_) = self.content {
+        if !matches!(self.content, Content::Packed(_)) {
             self.content = Content::default();
         }
         match &mut self.content {
             Content::Packed(p) => p,
-            Content::Columns(_) => unreachable!("set to packed above"),
+            Content::Lines(_) | Content::Columns(_) => unreachable!("set to packed above"),
+        }
+    }
+
+    /// The lines (filling them): a batch that held another layout is turned
+    /// into one of lines. Set [`Batch::len`] once they are filled.
+    pub fn lines(&mut self) -> &mut Lines {
+        if !matches!(self.content, Content::Lines(_)) {
+            self.content = Content::Lines(Lines::default());
+        }
+        match &mut self.content {
+            Content::Lines(l) => l,
+            Content::Packed(_) | Content::Columns(_) => unreachable!("set to lines above"),
         }
     }
 
@@ -132,6 +151,7 @@ impl Batch {
     pub fn csv_bytes(&self) -> usize {
         match &self.content {
             Content::Packed(p) => p.data.len() + 4 * p.field_ends.len() + 8 * p.records.len(),
+            Content::Lines(l) => l.used_bytes(),
             Content::Columns(_) => 0,
         }
     }
@@ -213,7 +233,7 @@ mod tests {
     fn packed(b: &Batch) -> &Packed {
         match b.rows() {
             Rows::Packed(p) => p,
-            Rows::Columns(_) => panic!("a batch of packed records"),
+            Rows::Lines(_) | Rows::Columns(_) => panic!("a batch of packed records"),
         }
     }
 

@@ -1,19 +1,16 @@
-//! The CSV reader: header resolution, then batches of raw records, each read
-//! into one reused `ByteRecord` and packed into the batch.
-
-use std::io::Read;
-
-use csv::ByteRecord;
+//! The CSV reader: header resolution, then batches of raw records, each
+//! kept in the bytes read ([`LineReader`]) for the staging threads to split.
 
 use crate::error::{RunError, read_error};
 use crate::read::batch::{Batch, MAX_BATCH_BYTES};
 use crate::read::columns::{ColumnMap, ColumnOverrides};
 use crate::read::input::{ReadAheadUse, ReadTally, TextInput, open_text};
+use crate::read::line_reader::{Filled, LineReader};
 
 /// A CSV input being read.
 pub struct CsvSource {
     path: String,
-    reader: csv::Reader<Box<dyn Read + Send>>,
+    records: LineReader,
     /// Header names as written.
     pub headers: Vec<String>,
     /// Resolved columns.
@@ -23,7 +20,6 @@ pub struct CsvSource {
     /// Size of the raw input in bytes, when known.
     pub size: Option<u64>,
     rows: u64,
-    record: ByteRecord,
 }
 
 impl CsvSource {
@@ -31,16 +27,10 @@ impl CsvSource {
     /// header (0 bytes) is unusable (exit 65).
     pub fn open(path: &str, overrides: &ColumnOverrides) -> Result<CsvSource, RunError> {
         let TextInput { stream, tally, size } = open_text(path, ReadAheadUse::Inline)?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(256 * 1024)
-            .from_reader(stream);
-        let mut header = ByteRecord::new();
-        let got = reader.read_byte_record(&mut header).map_err(|e| csv_error(path, e))?;
-        if !got {
+        let mut lines = LineReader::new(stream);
+        let Some(header) = lines.header().map_err(|e| read_error(path, e))? else {
             return Err(RunError::unusable(path, "empty input: no header line"));
-        }
+        };
         let headers: Vec<String> = header
             .iter()
             .enumerate()
@@ -53,13 +43,12 @@ impl CsvSource {
         let columns = ColumnMap::resolve(path, &headers, overrides)?;
         Ok(CsvSource {
             path: path.to_string(),
-            reader,
+            records: lines,
             headers,
             columns,
             tally,
             size,
             rows: 0,
-            record: ByteRecord::new(),
         })
     }
 
@@ -73,27 +62,30 @@ impl CsvSource {
     fn read_batch_within(&mut self, batch: &mut Batch, max: usize, max_bytes: usize) -> Result<bool, RunError> {
         batch.clear();
         batch.first_row = self.rows + 1;
-        while batch.len < max && batch.csv_bytes() < max_bytes {
-            if !self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| csv_error(&self.path, e))?
-            {
-                break;
+        let filled = self
+            .records
+            .fill(batch.lines(), max, max_bytes)
+            .map_err(|e| read_error(&self.path, e))?;
+        match filled {
+            Filled::Records => {
+                batch.len = batch.lines().len();
+                self.rows += batch.len as u64;
+                Ok(true)
             }
-            batch.push_record(&self.record).map_err(|_| {
-                RunError::unusable(
-                    &self.path,
-                    format!(
-                        "record {} is too large to read (a batch holds at most 4 GB)",
-                        self.rows + 1
-                    ),
-                )
-            })?;
-            self.rows += 1;
+            Filled::End => Ok(false),
+            Filled::TooLong => Err(self.too_large()),
         }
-        batch.seal();
-        Ok(batch.len > 0)
+    }
+
+    /// The error of a record too large for a batch.
+    fn too_large(&self) -> RunError {
+        RunError::unusable(
+            &self.path,
+            format!(
+                "record {} is too large to read (a batch holds at most 4 GB)",
+                self.rows + 1
+            ),
+        )
     }
 
     /// The path as given.
@@ -107,23 +99,11 @@ impl CsvSource {
     }
 }
 
-fn csv_error(path: &str, e: csv::Error) -> RunError {
-    let line = e.position().map(|p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => read_error(path, io),
-        other => RunError::unusable(
-            path,
-            format!(
-                "unreadable CSV{}: {other:?}",
-                line.map(|l| format!(" at line {l}")).unwrap_or_default()
-            ),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::batch::Rows;
+    use crate::read::lines::LineFields;
 
     /// A batch ends at the row limit or at the record that reaches the byte
     /// limit; row numbers run on.
@@ -138,11 +118,15 @@ mod tests {
         let mut src = CsvSource::open(path.to_str().unwrap(), &ColumnOverrides::default()).unwrap();
         let mut batch = Batch::default();
         let mut shapes = Vec::new();
-        // Row i holds 4 + 4 + 10 i field bytes, 12 bytes of field ends and 8 of
-        // record bounds (28 + 10 i): rows 1-2 reach 60 (86), rows 3-4 too
-        // (126); rows 5, 6 and 7 are each 60 or more alone.
+        // Row i is a line of 11 + 10 i bytes, and 8 bytes of bounds: rows
+        // 1-2 reach 60 (68), rows 3-4 too (108); rows 5, 6 and 7 are each
+        // 60 or more alone.
+        let mut fields = LineFields::default();
         while src.read_batch_within(&mut batch, 5, 60).unwrap() {
-            let last = batch.packed_row(batch.len - 1).expect("CSV batches are packed");
+            let Rows::Lines(lines) = batch.rows() else {
+                panic!("CSV batches hold lines")
+            };
+            let last = lines.split(batch.len - 1..batch.len, &mut fields).next().unwrap();
             shapes.push((batch.first_row, batch.len, last.bytes(0).unwrap().to_vec()));
         }
         assert_eq!(

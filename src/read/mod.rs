@@ -6,6 +6,8 @@ pub mod batch;
 pub mod columns;
 pub mod csv_source;
 pub mod input;
+pub mod line_reader;
+pub mod lines;
 pub mod parquet_source;
 pub mod raw_row;
 pub mod read_ahead;
