@@ -156,7 +156,21 @@ fn unreadable<'a, R: RawRow<'a>>(raw: R, ctx: &InputContext) -> Option<String> {
 /// Fills a blank engine record from a well-formed raw row (in place: a
 /// record returned by value is copied, 500 bytes a row).
 fn read_record<'a, R: RawRow<'a>>(raw: R, columns: &ColumnMap, record: &mut Record<'a>) {
-    for &field in columns.fields() {
+    // A field of one column takes its value as it is: `Record::set` leaves
+    // a blank one blank, as `field_value` would (and blank bytes are
+    // always UTF-8).
+    for &(field, column) in columns.single_columns() {
+        match raw.text(column) {
+            Some(Ok(s)) => {
+                record.set(field, s);
+            }
+            Some(Err(_)) => {
+                record.set_not_utf8(field);
+            }
+            None => {}
+        }
+    }
+    for &field in columns.fields_by_priority() {
         let (value, column) = field_value(raw, columns, field);
         if field == Field::SizeMm {
             // The size is read as item-756 codes when the 756 column gave it.
@@ -227,4 +241,51 @@ fn emit<'a, R: RawRow<'a>>(
         keep: &keep_refs,
     };
     sink.row(&id, outcome);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use csv::ByteRecord;
+
+    /// A field of one column is read as the general path (first non-blank
+    /// column, then `Record::set`) reads it, for blank, padded, `Blank(s)`,
+    /// non-breaking-space and non-UTF-8 values alike.
+    #[test]
+    fn one_column_fields_read_as_by_priority() {
+        let headers: Vec<String> = ["primary_site", "histology", "grade", "behavior", "size_mm"]
+            .map(String::from)
+            .to_vec();
+        let columns = ColumnMap::resolve("t.csv", &headers, &crate::read::columns::ColumnOverrides::default()).unwrap();
+        assert_eq!(columns.single_columns().len(), 4, "all but the size");
+        let values: [&[u8]; 11] = [
+            b"",
+            b"  ",
+            b"Blank(s)",
+            b" blank(S) ",
+            "\u{a0}".as_bytes(),
+            "\u{a0}7\u{a0}".as_bytes(),
+            b"7",
+            b" 7 ",
+            b"\xff",
+            b"\xffBlank(s)",
+            b"C25.0",
+        ];
+        for v in values {
+            let fields = ByteRecord::from(vec![v, v, v, v, v]);
+            let mut fast = Record::new();
+            read_record(&fields, &columns, &mut fast);
+            let mut general = Record::new();
+            for &field in columns.fields() {
+                match field_value(&fields, &columns, field).0 {
+                    Value::Text(s) => general.set(field, s),
+                    Value::NotUtf8 => general.set_not_utf8(field),
+                };
+            }
+            for &field in columns.fields() {
+                assert_eq!(fast.get(field), general.get(field), "{v:?} {field:?}");
+                assert_eq!(fast.is_not_utf8(field), general.is_not_utf8(field), "{v:?} {field:?}");
+            }
+        }
+    }
 }

@@ -199,6 +199,10 @@ pub struct ColumnMap {
     sources: Vec<Vec<usize>>,
     /// The fields that have at least one column.
     present: Vec<Field>,
+    /// The fields read from one column, with it (the size excepted).
+    single: Vec<(Field, usize)>,
+    /// The other fields of `present`: several columns, or the size.
+    by_priority: Vec<Field>,
     /// The NAACCR coded size column (item 756), when the file has one: a
     /// row whose `size_mm` comes from it reads the value as item-756 codes.
     pub coded_size_column: Option<usize>,
@@ -270,13 +274,16 @@ impl ColumnMap {
                 ),
             ));
         }
-        let present = Field::ALL
+        let present: Vec<Field> = Field::ALL
             .into_iter()
             .filter(|f| !sources[*f as usize].is_empty())
             .collect();
+        let (single, by_priority) = read_plan(&sources, &present);
         Ok(ColumnMap {
             sources,
             present,
+            single,
+            by_priority,
             coded_size_column,
             unused,
             width: headers.len(),
@@ -288,13 +295,17 @@ impl ColumnMap {
     /// Unused columns outside the projection are dropped.
     pub fn project(&self, kept: &[usize]) -> ColumnMap {
         let pos = |i: usize| kept.binary_search(&i).ok();
+        let sources: Vec<Vec<usize>> = self
+            .sources
+            .iter()
+            .map(|cols| cols.iter().filter_map(|&i| pos(i)).collect())
+            .collect();
+        let (single, by_priority) = read_plan(&sources, &self.present);
         ColumnMap {
-            sources: self
-                .sources
-                .iter()
-                .map(|cols| cols.iter().filter_map(|&i| pos(i)).collect())
-                .collect(),
+            sources,
             present: self.present.clone(),
+            single,
+            by_priority,
             coded_size_column: self.coded_size_column.and_then(pos),
             unused: self
                 .unused
@@ -319,6 +330,32 @@ impl ColumnMap {
     pub fn columns(&self, field: Field) -> &[usize] {
         &self.sources[field as usize]
     }
+
+    /// The fields a record reads from exactly one column, with the column
+    /// (the size is never one of them: which column gave it matters).
+    pub fn single_columns(&self) -> &[(Field, usize)] {
+        &self.single
+    }
+
+    /// The other fields that have a column: read from the first non-blank
+    /// of their [`ColumnMap::columns`].
+    pub fn fields_by_priority(&self) -> &[Field] {
+        &self.by_priority
+    }
+}
+
+/// Splits the fields that have a column into those read from one column
+/// (with it) and the others (several columns, or the size).
+fn read_plan(sources: &[Vec<usize>], present: &[Field]) -> (Vec<(Field, usize)>, Vec<Field>) {
+    let mut single = Vec::new();
+    let mut by_priority = Vec::new();
+    for &field in present {
+        match sources[field as usize][..] {
+            [column] if field != Field::SizeMm => single.push((field, column)),
+            _ => by_priority.push(field),
+        }
+    }
+    (single, by_priority)
 }
 
 #[cfg(test)]
