@@ -39,9 +39,6 @@ use crate::write::{ChunkEncoder, OutputFormat, RowFiles};
 /// the outputs do not depend on it: Parquet pages end where chunks end.
 pub const CHUNK_ROWS: usize = 2048;
 
-/// Lines of raw CSV split into fields at a time, then staged (a multiple
-/// of the staging block, `stage::BLOCK_ROWS`).
-const SPLIT_ROWS: usize = 128;
 thread_local! {
     /// Each staging thread's buffers for the fields of raw CSV lines.
     static LINE_FIELDS: RefCell<LineFields> = RefCell::new(LineFields::default());
@@ -433,15 +430,13 @@ impl Staging<'_> {
                 stage_rows(rules, opts, ctx, first_row, rows, &mut sink);
             }
             Rows::Lines(lines) => {
-                // Split a few lines at a time, so that their fields are
-                // still in cache when they are staged.
+                // The chunk's lines are split at once: smaller parts staged
+                // one after the other measured no better (cachegrind, 128
+                // rows: 0.7 % more instructions, 3 % more D1 misses), as
+                // each staging call starts its outcome buffers afresh.
                 LINE_FIELDS.with_borrow_mut(|fields| {
-                    for start in range.clone().step_by(SPLIT_ROWS) {
-                        let part = start..(start + SPLIT_ROWS).min(range.end);
-                        let part_first = batch.first_row + part.start as u64;
-                        let rows = lines.split(part, fields);
-                        stage_rows(rules, opts, ctx, part_first, rows, &mut sink);
-                    }
+                    let rows = lines.split(range, fields);
+                    stage_rows(rules, opts, ctx, first_row, rows, &mut sink);
                 });
             }
         }
