@@ -8,6 +8,8 @@
 
 use std::sync::OnceLock;
 
+use crate::schema::Schema;
+
 use crate::table::{
     Algorithm, AlgorithmData, KeyId, RunError, RunErrorKind, RunPlan, SchemaId, Scratch, TableId, text,
 };
@@ -157,6 +159,9 @@ pub struct EodAlgorithm {
     /// the AJCC chapter (for the inclusion test) and the stage group.
     stage_mappings: Vec<Vec<usize>>,
     derived_grade: Option<KeyId>,
+    /// The SEER schema of each of netstage's schemas, by [`Schema::index`]
+    /// (a lookup by name hashes the name, once a row).
+    by_schema: Vec<Option<SchemaId>>,
 }
 
 /// The mappings of SEER's schemas that derive the AJCC stage group from T,
@@ -202,7 +207,16 @@ impl EodAlgorithm {
                     .collect()
             })
             .collect();
+        let mut by_schema = Vec::new();
+        for schema in Schema::all() {
+            let i = usize::from(schema.index());
+            if by_schema.len() <= i {
+                by_schema.resize(i + 1, None);
+            }
+            by_schema[i] = schema.seer_id().and_then(|id| alg.schema_id(id));
+        }
         Ok(EodAlgorithm {
+            by_schema,
             year_current: alg.key("ctx_year_current"),
             alg_version: alg.key("ctx_alg_version"),
             derived_grade: alg.key(EodOutput::SummaryGrade.key()),
@@ -233,6 +247,12 @@ impl EodAlgorithm {
     /// A schema by SEER's id (`net_pancreas_v9_2024`).
     pub fn schema(&self, id: &str) -> Option<SchemaId> {
         self.alg.schema_id(id)
+    }
+
+    /// The SEER schema of one of netstage's schemas ([`Schema::seer_id`]),
+    /// if it has one and the algorithm holds it.
+    pub fn schema_of(&self, schema: Schema) -> Option<SchemaId> {
+        self.by_schema.get(usize::from(schema.index())).copied().flatten()
     }
 
     /// Whether the schema takes the item as an input.
@@ -375,5 +395,24 @@ impl<'a> EodDerived<'a> {
     /// A derived value (blank when the algorithm left it blank).
     pub fn get(&self, output: EodOutput) -> &'a str {
         self.values[output as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every schema's SEER schema, as kept by index, is the one its SEER id
+    /// names; 24 of netstage's schemas have one (the imported file holds 24).
+    #[test]
+    fn schema_of_is_the_schema_of_the_seer_id() {
+        let eod = EodAlgorithm::standard();
+        let mut with = 0;
+        for schema in Schema::all() {
+            let by_name = schema.seer_id().and_then(|id| eod.schema(id));
+            assert_eq!(eod.schema_of(schema), by_name, "{}", schema.name());
+            with += usize::from(by_name.is_some());
+        }
+        assert_eq!(with, 24);
     }
 }

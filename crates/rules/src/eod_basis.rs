@@ -148,7 +148,7 @@ pub fn eod_basis<'a>(
     msgs: &mut Messages<'a>,
     trace: &mut impl Trace,
 ) -> Option<EodBasis> {
-    let Some(seer) = schema.seer_id().and_then(|id| eod.schema(id)) else {
+    let Some(seer) = eod.schema_of(schema) else {
         msgs.push(Message::new(Code::EEod, "no SEER EOD schema for").text(schema.name()));
         return None;
     };

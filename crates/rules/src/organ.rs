@@ -60,7 +60,7 @@ impl OrganStager {
     /// The stager of a routed organ-general row (`None` when the chapter has
     /// no SEER schema or no category list).
     pub fn new(eod: &'static EodAlgorithm, schema: Schema, who: &Identity, rec: &Record<'_>) -> Option<OrganStager> {
-        let seer = eod.schema(schema.seer_id()?)?;
+        let seer = eod.schema_of(schema)?;
         schema
             .chapter
             .defines(Category::from_name(crate::category::Part::T, "TX")?)?;
