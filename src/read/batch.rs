@@ -1,9 +1,9 @@
 //! A batch of raw input rows, recycled between the reader and the stagers:
-//! records packed back to back in one byte buffer (quoted CSV, NAACCR XML),
-//! unquoted CSV records as the lines of the bytes read ([`Lines`]), or the
-//! columns of one Parquet record batch read in place; an enum says which.
+//! NAACCR XML records packed back to back in one byte buffer, CSV records
+//! in the bytes read ([`Lines`]), or the columns of one Parquet record batch
+//! read in place; an enum says which.
 //!
-//! Packing CSV records (rather than keeping one `ByteRecord` per row) keeps a
+//! Packing records (rather than keeping one `ByteRecord` per row) keeps a
 //! batch in a few large buffers whose size follows the batch's bytes: 16,384
 //! separate records each grew to the longest record they ever held, so
 //! memory crept up with the length of the input.
@@ -17,9 +17,9 @@ use crate::read::text_column::TextColumn;
 /// Records per batch handed from the reader to the stagers.
 pub const BATCH_ROWS: usize = 16 * 1024;
 
-/// Most bytes of CSV records (fields and their offsets) in one batch: a batch
-/// ends at the record that reaches it, or at the row limit. Bounds memory when
-/// cells are huge or records very wide.
+/// Most bytes of records (with their bounds and field offsets) in one
+/// batch: a batch ends at the record that reaches it, or at the row limit.
+/// Bounds memory when cells are huge or records very wide.
 pub const MAX_BATCH_BYTES: usize = 32 << 20;
 
 /// Raw rows of one input file, in order, with the row number of the first.
@@ -31,12 +31,13 @@ pub struct Batch {
     pub first_row: u64,
     /// Number of rows in the batch.
     pub len: usize,
-    /// The rows, in one of the two layouts.
+    /// The rows, in one of the three layouts.
     content: Content,
 }
 
-/// How a batch holds its rows: records packed back to back (CSV, XML),
-/// lines of raw CSV, or the columns of a Parquet record batch read in place.
+/// How a batch holds its rows: records packed back to back (XML), CSV
+/// records in the bytes read, or the columns of a Parquet record batch read
+/// in place.
 #[derive(Debug)]
 enum Content {
     Packed(Packed),

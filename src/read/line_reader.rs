@@ -1,9 +1,9 @@
 //! Reads a CSV stream into batches of [`Lines`]: the reader thread finds
 //! where records end, and the staging threads split them into fields
-//! ([`Lines::split`]). A line with no quote and no `\r` but its last byte
-//! is a record as it is (found with memchr); csv-core finds the end of any
-//! other (a quoted field may hold line ends, a lone `\r` ends a record), and
-//! parses the header.
+//! ([`Lines::split`]). A line (ended by `\n`, `\r\n` or a lone `\r`, as
+//! csv-core ends records) with no quote is a record as it is, found with
+//! memchr; csv-core finds the end of a record that holds a quote (a quoted
+//! field may hold line ends), and parses the header.
 
 use std::io::{self, Read};
 
@@ -11,8 +11,9 @@ use csv::ByteRecord;
 
 use crate::read::lines::Lines;
 
-/// Bytes a batch reads before it stops at a line end (the last line read
-/// is completed; a longer line is read whole).
+/// Bytes a batch reads before it stops: it ends at the last record end
+/// within what it read (the unfinished record goes to the next batch; a
+/// record longer than this is read whole).
 const READ_TARGET: usize = 2 << 20;
 
 /// Least bytes asked of the stream at a time.
@@ -44,7 +45,13 @@ pub struct LineReader {
     core: csv_core::Reader,
     /// Its output while it finds a record's end (discarded).
     discard: (Vec<u8>, Vec<usize>),
+    /// Bytes of the next record already read by `core`, when it went on
+    /// past the bytes of the last call to [`LineReader::record_end`].
+    resume: Option<usize>,
 }
+
+/// A UTF-8 byte-order mark.
+pub(crate) const BOM: &[u8] = b"\xef\xbb\xbf";
 
 impl LineReader {
     /// Reads from `stream`.
@@ -55,6 +62,7 @@ impl LineReader {
             eof: false,
             core: csv_core::Reader::new(),
             discard: (vec![0; 64 << 10], vec![0; 1024]),
+            resume: None,
         }
     }
 
@@ -78,6 +86,10 @@ impl LineReader {
         let mut core = csv_core::Reader::new();
         let (mut out, mut ends) = (vec![0u8; 1024], vec![0usize; 64]);
         let (mut pos, mut nout, mut nend) = (0, 0, 0);
+        // csv-core drops a byte-order mark only when its first input holds
+        // all three bytes, and reads nothing after it as the end of input:
+        // its first input is a byte longer (as the csv crate's is).
+        while self.carry.len() <= BOM.len() && self.read_more()? {}
         loop {
             if pos == self.carry.len() && !self.eof {
                 self.read_more()?;
@@ -106,7 +118,7 @@ impl LineReader {
 
     /// Fills `out` with the next records: up to `max_rows`, ending at the
     /// record that brings [`Lines::used_bytes`] to `max_bytes`, or at the
-    /// first record end after [`READ_TARGET`] bytes.
+    /// last record end within [`READ_TARGET`] bytes (at least one record).
     pub fn fill(&mut self, out: &mut Lines, max_rows: usize, max_bytes: usize) -> io::Result<Filled> {
         out.clear();
         // The batch's buffer (kept at its length, so that reading into it
@@ -127,15 +139,26 @@ impl LineReader {
         };
         loop {
             while !full(out, start) {
-                let Some(at) = memchr::memchr(b'\n', &out.bytes[scanned..out.filled]) else {
+                // The next line end: `\n`, `\r\n` or a lone `\r`.
+                let Some(at) = memchr::memchr2(b'\n', b'\r', &out.bytes[scanned..out.filled]) else {
                     scanned = out.filled;
                     break;
                 };
-                let nl = scanned + at;
-                let line = &out.bytes[start..nl];
-                if !needs_parser(line) {
-                    push_line(out, start, nl);
-                    (start, scanned) = (nl + 1, nl + 1);
+                let at = scanned + at;
+                let next = if out.bytes[at] == b'\n' {
+                    at + 1
+                } else if at + 1 < out.filled {
+                    at + 1 + usize::from(out.bytes[at + 1] == b'\n')
+                } else if self.eof {
+                    at + 1
+                } else {
+                    // A `\r` last: whether a `\n` follows is not read yet.
+                    scanned = at;
+                    break;
+                };
+                if memchr::memchr(b'"', &out.bytes[start..at]).is_none() {
+                    push_line(out, start, at);
+                    (start, scanned) = (next, next);
                     continue;
                 }
                 let Some(end) = self.record_end(&out.bytes[start..out.filled]) else {
@@ -153,7 +176,7 @@ impl LineReader {
                 // The last record, with no line end after it.
                 if start < out.filled {
                     let rest = &out.bytes[start..out.filled];
-                    if needs_parser(rest) {
+                    if memchr::memchr(b'"', rest).is_some() {
                         let end = self.record_end(rest).unwrap_or(rest.len());
                         push_parsed(out, start, start + end);
                         start += end;
@@ -190,14 +213,30 @@ impl LineReader {
 
     /// Where the record at the start of `bytes` ends, as csv-core reads it
     /// (its terminator included); `None` when it may go on past `bytes`
-    /// and the stream is not done.
+    /// and the stream is not done. A record that went on past the bytes of
+    /// the last call is read on from where that call stopped (`resume`),
+    /// so a long quoted field is parsed once, not once a read.
     fn record_end(&mut self, bytes: &[u8]) -> Option<usize> {
         let core = &mut self.core;
-        core.reset();
+        let mut pos = match self.resume.take() {
+            Some(pos) => pos,
+            None => {
+                core.reset();
+                // A reset parser drops a byte-order mark at its start, as at
+                // the start of a file; mid-file the csv crate's one parser
+                // reads it as data. One byte alone is read as data.
+                if bytes.starts_with(BOM) {
+                    let (_, nin, _, _) = core.read_record(&bytes[..1], &mut self.discard.0, &mut self.discard.1);
+                    nin
+                } else {
+                    0
+                }
+            }
+        };
         let (out, ends) = (&mut self.discard.0, &mut self.discard.1);
-        let mut pos = 0;
         loop {
             if pos == bytes.len() && !self.eof {
+                self.resume = Some(pos);
                 return None;
             }
             let (res, nin, _, _) = core.read_record(&bytes[pos..], out, ends);
@@ -215,22 +254,16 @@ impl LineReader {
     /// Moves the bytes of `out` from `from` on back to `carry`, keeping
     /// the batch's the first `from`.
     fn give_back(&mut self, out: &mut Lines, from: usize) {
+        if from == 0 {
+            // An error: nothing of the batch stays, nor any parse under way.
+            self.resume = None;
+        }
         self.carry.clear();
         self.carry.extend_from_slice(&out.bytes[from..out.filled]);
         out.filled = from;
         if from == 0 {
             out.clear();
         }
-    }
-}
-
-/// True when csv-core may read `line` (the bytes before a `\n`, or the
-/// input's last bytes) otherwise than as one record of comma-separated
-/// fields: it holds a quote, or a `\r` other than its last byte.
-fn needs_parser(line: &[u8]) -> bool {
-    match memchr::memchr2(b'"', b'\r', line) {
-        None => false,
-        Some(at) => at + 1 < line.len() || line[at] == b'"',
     }
 }
 
@@ -308,6 +341,11 @@ mod tests {
     /// The header and records as [`LineReader`] and [`Lines::split`] read
     /// them, in batches of at most `max_rows` records.
     fn by_lines(input: &[u8], step: usize, max_rows: usize) -> Records {
+        by_lines_within(input, step, max_rows, usize::MAX)
+    }
+
+    /// [`by_lines`] with a byte limit per batch.
+    fn by_lines_within(input: &[u8], step: usize, max_rows: usize, max_bytes: usize) -> Records {
         let stream = Trickle {
             bytes: input.to_vec(),
             at: 0,
@@ -319,7 +357,7 @@ mod tests {
         };
         let mut records: Records = vec![header.iter().map(<[u8]>::to_vec).collect()];
         let (mut lines, mut fields) = (Lines::default(), LineFields::default());
-        while reader.fill(&mut lines, max_rows, usize::MAX).unwrap() == Filled::Records {
+        while reader.fill(&mut lines, max_rows, max_bytes).unwrap() == Filled::Records {
             assert!(lines.len() <= max_rows);
             // Split in two parts, as a worker splits a chunk.
             let half = lines.len() / 2;
@@ -349,11 +387,79 @@ mod tests {
             b"\"h\"\"1\",h2\n1,\"2\"\"\"\n",
             b"a\n\"open,\n",
             b"a\nb\"c,d\n",
+            // Byte-order marks: dropped at the start of the file only.
+            b"\xef\xbb\xbfh\n\xef\xbb\xbf\"a\nb\"\n",
+            b"h\n\xef\xbb\xbf\r\r",
+            b"h\n\xef\xbb\xbf,x\n",
+            // Lone \r line ends throughout, and in a quoted field.
+            b"h,i\r1,2\r3,\"4\r5\"\r\r6\r",
+            b"a\rb\rc\r\nd\n\re",
         ] {
             for step in [1, 3, 1 << 20] {
                 assert_eq!(by_lines(input, step, 2), by_csv_crate(input), "{input:?} by {step}");
             }
         }
+    }
+
+    /// A batch reads about [`READ_TARGET`] bytes whatever ends the lines
+    /// (`\n`, `\r\n`, a lone `\r`) and however long a quoted record is
+    /// read on: the whole input is never read into one batch.
+    #[test]
+    fn a_batch_reads_about_its_target_whatever_ends_the_lines() {
+        let rows = 600_000;
+        for end in [&b"\n"[..], b"\r\n", b"\r"] {
+            let mut input = b"h,i".to_vec();
+            for i in 0..rows {
+                input.extend_from_slice(end);
+                input.extend_from_slice(format!("{i},x").as_bytes());
+            }
+            let mut reader = LineReader::new(Box::new(io::Cursor::new(input.clone())));
+            reader.header().unwrap().unwrap();
+            let (mut lines, mut seen) = (Lines::default(), 0);
+            while reader.fill(&mut lines, usize::MAX, usize::MAX).unwrap() == Filled::Records {
+                assert!(lines.filled <= READ_TARGET, "{end:?}: {} bytes", lines.filled);
+                seen += lines.len();
+            }
+            assert_eq!(seen, rows, "{end:?}");
+            assert!(input.len() > 2 * READ_TARGET);
+        }
+        // A quoted field of 5 MiB with line ends in it, then two records.
+        let field = "ab\r\n".repeat(5 << 18);
+        let input = format!("h,i\n\"{field}\",1\n2,3\n");
+        let mut reader = LineReader::new(Box::new(Trickle {
+            bytes: input.into_bytes(),
+            at: 0,
+            step: READ_STEP,
+        }));
+        reader.header().unwrap().unwrap();
+        let (mut lines, mut fields, mut got) = (Lines::default(), LineFields::default(), Vec::new());
+        while reader.fill(&mut lines, usize::MAX, usize::MAX).unwrap() == Filled::Records {
+            for row in lines.split(0..lines.len(), &mut fields) {
+                got.push((row.width(), row.bytes(0).unwrap().len()));
+            }
+        }
+        assert_eq!(got, [(2, field.len()), (2, 1)]);
+    }
+
+    /// A stream error ends the read with that error, without a panic.
+    #[test]
+    fn a_stream_error_is_returned() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("disk gone"));
+                }
+                self.0 -= 1;
+                let line = b"1,2\n";
+                buf[..line.len()].copy_from_slice(line);
+                Ok(line.len())
+            }
+        }
+        let mut reader = LineReader::new(Box::new(Failing(3)));
+        reader.header().unwrap().unwrap();
+        let err = reader.fill(&mut Lines::default(), 10, usize::MAX).unwrap_err();
+        assert_eq!(err.to_string(), "disk gone");
     }
 
     proptest! {
@@ -362,13 +468,18 @@ mod tests {
         #[test]
         fn any_input_reads_as_the_csv_crate_reads_it(
             input in proptest::collection::vec(
-                prop::sample::select(vec![b'a', b'7', b' ', b',', b'"', b'\r', b'\n', 0xc3, 0xa9]),
-                0..200,
+                prop::sample::select(vec![
+                    &b"a"[..], b"7", b" ", b",", b"\"", b"\r", b"\n", b"\r\n", "é".as_bytes(), b"\xc3",
+                    b"\xef\xbb\xbf",
+                ]),
+                0..150,
             ),
             step in 1usize..40,
             max_rows in 1usize..6,
+            max_bytes in 1usize..80,
         ) {
-            prop_assert_eq!(by_lines(&input, step, max_rows), by_csv_crate(&input));
+            let input = input.concat();
+            prop_assert_eq!(by_lines_within(&input, step, max_rows, max_bytes), by_csv_crate(&input));
         }
     }
 }

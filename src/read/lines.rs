@@ -5,11 +5,12 @@
 //! copied from the reader's core to the stager's.
 //!
 //! Most records are a line with no quote: csv-core would split it at every
-//! comma, and so does [`Lines::split`]. The others (quoted fields, a lone
-//! `\r`) are parsed by csv-core, their fields copied out unquoted.
+//! comma, and so does [`Lines::split`]. The others (those with a quote)
+//! are parsed by csv-core, their fields copied out unquoted.
 
 use std::ops::Range;
 
+use crate::read::line_reader::BOM;
 use crate::read::raw_row::RawRow;
 
 /// A batch's records as lines of its raw bytes.
@@ -20,7 +21,8 @@ pub struct Lines {
     /// Bytes of `bytes` in use.
     pub(crate) filled: usize,
     /// Each record's start and end in `bytes`: its line without the line
-    /// end, or for a record of `quoted`, the bytes csv-core read it from.
+    /// end, or for a record of `quoted`, the bytes csv-core read it from
+    /// (its line end included).
     pub(crate) lines: Vec<(u32, u32)>,
     /// The records (indices in `lines`, ascending) that csv-core parses.
     pub(crate) quoted: Vec<u32>,
@@ -167,9 +169,14 @@ impl LineFields {
         self.unquoted.resize(at + record.len().max(16), 0);
         self.core_ends.resize(self.core_ends.len().max(64), 0);
         let (mut pos, mut nout, mut nend) = (0, 0, 0);
+        // A reset parser drops a byte-order mark at its start (as at the
+        // start of a file); mid-file it is data, and one byte alone is read
+        // as data.
+        let bom = record.starts_with(BOM);
         loop {
+            let until = if pos == 0 && bom { 1 } else { record.len() };
             let (res, i, o, e) = core.read_record(
-                &record[pos..],
+                &record[pos..until],
                 &mut self.unquoted[at + nout..],
                 &mut self.core_ends[nend..],
             );
@@ -234,8 +241,9 @@ impl<'a> RawRow<'a> for LineRow<'a> {
 
     fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
         let range = self.range(i)?;
-        // Fields end at commas (or where csv-core ended them, a character
-        // boundary too), so within UTF-8 text every field is text.
+        // Within UTF-8 text a field is text unless it starts or ends inside
+        // a character: a field of a line never does (it ends at a comma),
+        // one of a parsed record may (`"\xc3","\xa9"` is `é` unquoted).
         if let Some(field) = self.text.and_then(|t| t.get(range.clone())) {
             return Some(Ok(field));
         }

@@ -1,5 +1,6 @@
-//! One input row before staging, whatever the input format: a CSV
-//! `ByteRecord` or a row of a Parquet record batch read in place.
+//! One input row before staging, whatever the input format: a `ByteRecord`,
+//! a record packed in a batch (NAACCR XML), a CSV record split in place
+//! ([`crate::read::lines::LineRow`]) or a row of a Parquet record batch.
 
 use csv::ByteRecord;
 
@@ -37,7 +38,7 @@ impl<'a> RawRow<'a> for &'a ByteRecord {
     }
 }
 
-/// A CSV record packed in a [`crate::read::batch::Batch`].
+/// A record packed in a [`crate::read::batch::Batch`] (NAACCR XML).
 #[derive(Clone, Copy)]
 pub struct CsvRow<'a> {
     /// The batch's field bytes.
