@@ -221,6 +221,7 @@ impl Packed {
             text: self.text.as_deref(),
             start: start as usize,
             ends: &self.field_ends[fields_start as usize..fields_end as usize],
+            gap: 0,
             problem,
         }
     }

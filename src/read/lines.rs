@@ -11,7 +11,7 @@
 use std::ops::Range;
 
 use crate::read::line_reader::BOM;
-use crate::read::raw_row::RawRow;
+use crate::read::raw_row::CsvRow;
 
 /// A batch's records as lines of its raw bytes.
 #[derive(Debug, Default)]
@@ -72,7 +72,7 @@ impl Lines {
     /// Splits the records of `range` into fields (into `fields`, reused)
     /// and returns them in order. Their bytes are checked for UTF-8 once,
     /// as a whole.
-    pub fn split<'a>(&'a self, range: Range<usize>, fields: &'a mut LineFields) -> impl Iterator<Item = LineRow<'a>> {
+    pub fn split<'a>(&'a self, range: Range<usize>, fields: &'a mut LineFields) -> impl Iterator<Item = CsvRow<'a>> {
         let records = &self.lines[range.clone()];
         let span = match (records.first(), records.last()) {
             (Some(first), Some(last)) => &self.bytes[first.0 as usize..last.1 as usize],
@@ -108,12 +108,13 @@ impl Lines {
             } else {
                 (span, text, 1)
             };
-            LineRow {
+            CsvRow {
                 data,
                 text,
                 start: start as usize,
                 ends: &fields.ends[ends_start as usize..ends_end as usize],
                 gap,
+                problem: None,
             }
         })
     }
@@ -201,60 +202,10 @@ impl LineFields {
     }
 }
 
-/// A record of [`Lines`], split into fields.
-#[derive(Clone, Copy, Debug)]
-pub struct LineRow<'a> {
-    /// The bytes of the lines split together.
-    data: &'a [u8],
-    /// The same bytes as text, when they are UTF-8.
-    text: Option<&'a str>,
-    /// Where the record starts in `data`.
-    start: usize,
-    /// The end of each of its fields in `data` (a comma or the line's end).
-    ends: &'a [u32],
-    /// Bytes between one field's end and the next one's start: 1 (a comma)
-    /// in a line, 0 in the fields of a parsed record.
-    gap: usize,
-}
-
-impl<'a> LineRow<'a> {
-    fn range(self, i: usize) -> Option<Range<usize>> {
-        let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 {
-            self.start
-        } else {
-            self.ends[i - 1] as usize + self.gap
-        };
-        Some(start..end)
-    }
-
-    /// The raw bytes of field `i`, if the record has it.
-    pub fn bytes(self, i: usize) -> Option<&'a [u8]> {
-        self.data.get(self.range(i)?)
-    }
-}
-
-impl<'a> RawRow<'a> for LineRow<'a> {
-    fn width(self) -> usize {
-        self.ends.len()
-    }
-
-    fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
-        let range = self.range(i)?;
-        // Within UTF-8 text a field is text unless it starts or ends inside
-        // a character: a field of a line never does (it ends at a comma),
-        // one of a parsed record may (`"\xc3","\xa9"` is `é` unquoted).
-        if let Some(field) = self.text.and_then(|t| t.get(range.clone())) {
-            return Some(Ok(field));
-        }
-        let bytes = self.data.get(range)?;
-        Some(std::str::from_utf8(bytes).map_err(|_| bytes))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::raw_row::RawRow;
 
     type Field = Result<String, Vec<u8>>;
 

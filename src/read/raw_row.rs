@@ -1,6 +1,7 @@
 //! One input row before staging, whatever the input format: a `ByteRecord`,
-//! a record packed in a batch (NAACCR XML), a CSV record split in place
-//! ([`crate::read::lines::LineRow`]) or a row of a Parquet record batch.
+//! a record whose fields are ranges of a batch's bytes ([`CsvRow`]: packed
+//! NAACCR XML items, or a CSV record split in place) or a row of a Parquet
+//! record batch read in place.
 
 use csv::ByteRecord;
 
@@ -38,17 +39,22 @@ impl<'a> RawRow<'a> for &'a ByteRecord {
     }
 }
 
-/// A record packed in a [`crate::read::batch::Batch`] (NAACCR XML).
-#[derive(Clone, Copy)]
+/// A record whose fields are ranges of bytes: packed back to back in a
+/// [`crate::read::batch::Batch`] (NAACCR XML), or split from CSV lines
+/// ([`crate::read::lines::Lines::split`]).
+#[derive(Clone, Copy, Debug)]
 pub struct CsvRow<'a> {
-    /// The batch's field bytes.
+    /// The bytes the fields lie in.
     pub data: &'a [u8],
-    /// The same bytes as text, when the whole batch is UTF-8.
+    /// The same bytes as text, when they are all UTF-8.
     pub text: Option<&'a str>,
     /// Where the record starts in `data`.
     pub start: usize,
     /// The end of each of its fields in `data`.
     pub ends: &'a [u32],
+    /// Bytes from one field's end to the next one's start: 0 for packed
+    /// fields, 1 (a comma) in a CSV line.
+    pub gap: usize,
     /// What makes the record unusable as a whole, if anything.
     pub problem: Option<&'a str>,
 }
@@ -56,7 +62,11 @@ pub struct CsvRow<'a> {
 impl<'a> CsvRow<'a> {
     fn range(self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)? as usize;
-        let start = if i == 0 { self.start } else { self.ends[i - 1] as usize };
+        let start = if i == 0 {
+            self.start
+        } else {
+            self.ends[i - 1] as usize + self.gap
+        };
         Some(start..end)
     }
 
@@ -77,8 +87,9 @@ impl<'a> RawRow<'a> for CsvRow<'a> {
 
     fn text(self, i: usize) -> Option<Result<&'a str, &'a [u8]>> {
         let range = self.range(i)?;
-        // Within a UTF-8 batch a field is text unless it starts or ends
-        // inside a character (one split across two fields).
+        // Within UTF-8 bytes a field is text unless it starts or ends inside
+        // a character: one split across two packed fields (`x\xc3`,
+        // `\xa9y`), never one of a CSV line, which ends at a comma.
         if let Some(field) = self.text.and_then(|t| t.get(range.clone())) {
             return Some(Ok(field));
         }
