@@ -156,7 +156,10 @@ impl LineReader {
                     scanned = at;
                     break;
                 };
-                if memchr::memchr(b'"', &out.bytes[start..at]).is_none() {
+                // A record csv-core is part way through holds a quote: its
+                // bytes are not searched again (that is quadratic in a long
+                // quoted field read a piece at a time).
+                if self.resume.is_none() && memchr::memchr(b'"', &out.bytes[start..at]).is_none() {
                     push_line(out, start, at);
                     (start, scanned) = (next, next);
                     continue;
@@ -176,7 +179,7 @@ impl LineReader {
                 // The last record, with no line end after it.
                 if start < out.filled {
                     let rest = &out.bytes[start..out.filled];
-                    if memchr::memchr(b'"', rest).is_some() {
+                    if self.resume.is_some() || memchr::memchr(b'"', rest).is_some() {
                         let end = self.record_end(rest).unwrap_or(rest.len());
                         push_parsed(out, start, start + end);
                         start += end;
@@ -277,14 +280,10 @@ fn push_parsed(out: &mut Lines, start: usize, end: usize) {
     }
 }
 
-/// Adds the record of line `start..end` (`end` at its `\n` or the end of
-/// the input): without a `\r` before the end, and none when it is empty.
+/// Adds the record of line `start..end` (`end` at its line end, which the
+/// scan found first, `\r` of a `\r\n` included, or at the end of the input),
+/// unless it is empty.
 fn push_line(out: &mut Lines, start: usize, end: usize) {
-    let end = if end > start && out.bytes[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
-    };
     if end > start {
         out.lines.push((start as u32, end as u32));
     }
