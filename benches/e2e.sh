@@ -58,17 +58,18 @@ NAMES=("csv crate read+write (floor)" "netstage CSV->CSV" "netstage Parquet->Par
        "EOD file: csv crate read+write (floor)" "EOD file: netstage CSV->CSV"
        "EOD file as XML: quick-xml pass (floor)" "EOD file as XML: netstage XML->CSV")
 KINDS=(${KINDS:-0 1 2 3 4 5 6 7})
-# command_for KIND -> CMD (the command line of run kind KIND, 0-3)
+# command_for KIND -> CMD (the command line of run kind KIND) and OUT (what
+# it writes: a file or a directory, removed before each run; blank: nothing)
 command_for() {
     case $1 in
-        0) CMD=("$BIN/examples/csv_floor" "$CSV" "$WORK/floor.csv") ;;
-        1) CMD=("$BIN/netstage" stage "$CSV" -o "$WORK/out-csv" --quiet) ;;
-        2) CMD=("$BIN/netstage" stage "$PARQUET" -o "$WORK/out-pq" --quiet --output-format parquet) ;;
-        3) CMD=("$BIN/netstage" stage "$CSV" -o "$WORK/out-csv-pq" --quiet --output-format parquet) ;;
-        4) CMD=("$BIN/examples/csv_floor" "$EOD_CSV" "$WORK/floor.csv") ;;
-        5) CMD=("$BIN/netstage" stage "$EOD_CSV" -o "$WORK/out-eod" --quiet) ;;
-        6) CMD=("$BIN/examples/xml_floor" "$EOD_XML") ;;
-        7) CMD=("$BIN/netstage" stage "$EOD_XML" -o "$WORK/out-xml" --quiet) ;;
+        0) OUT="$WORK/floor.csv"; CMD=("$BIN/examples/csv_floor" "$CSV" "$OUT") ;;
+        1) OUT="$WORK/out-csv"; CMD=("$BIN/netstage" stage "$CSV" -o "$OUT" --quiet) ;;
+        2) OUT="$WORK/out-pq"; CMD=("$BIN/netstage" stage "$PARQUET" -o "$OUT" --quiet --output-format parquet) ;;
+        3) OUT="$WORK/out-csv-pq"; CMD=("$BIN/netstage" stage "$CSV" -o "$OUT" --quiet --output-format parquet) ;;
+        4) OUT="$WORK/floor.csv"; CMD=("$BIN/examples/csv_floor" "$EOD_CSV" "$OUT") ;;
+        5) OUT="$WORK/out-eod"; CMD=("$BIN/netstage" stage "$EOD_CSV" -o "$OUT" --quiet) ;;
+        6) OUT=""; CMD=("$BIN/examples/xml_floor" "$EOD_XML") ;;
+        7) OUT="$WORK/out-xml"; CMD=("$BIN/netstage" stage "$EOD_XML" -o "$OUT" --quiet) ;;
     esac
     if ((${1} > 0 && ${1} != 4 && ${1} != 6)); then CMD+=("${threads_flag[@]}"); fi
 }
@@ -80,17 +81,9 @@ declare -a WALLS CPUS RSS
 # earlier, which a VM may have handed back to its host: on the 2-core VM of
 # 2026-12-03 that cost netstage 0.8 s of kernel time on the EOD file
 # (1.3-1.8 s against 0.4-0.6 s), the floor nothing.
-output_of() {
-    case $1 in
-        0|4) OUT="$WORK/floor.csv" ;;
-        6) OUT="" ;;
-        *) OUT="${CMD[4]}" ;;
-    esac
-}
 for _ in $(seq "$RUNS"); do
     for k in "${KINDS[@]}"; do
         command_for "$k"
-        output_of "$k"
         if [[ -n $OUT ]]; then rm -rf "$OUT"; fi
         /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "${CMD[@]}" > /dev/null 2> "$WORK/stderr.txt" || {
             echo "failed: ${NAMES[$k]}" >&2
