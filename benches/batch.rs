@@ -7,6 +7,8 @@
 //!
 //! `cargo bench --bench batch`
 
+use std::ops::Range;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use csv::ByteRecord;
 use netstage::pipeline::CHUNK_ROWS;
@@ -39,7 +41,8 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    // One reader batch: the records packed as the CSV reader packs them.
+    // One reader batch: the records packed field by field, as the NAACCR XML
+    // reader packs them.
     let mut batch = Batch::default();
     for r in records.iter().cycle().take(16 * 1024) {
         batch.push_record(r).unwrap();
@@ -54,35 +57,19 @@ fn bench(c: &mut Criterion) {
     let layout = Layout::default();
     let rules = RuleSet::standard();
     let opts = Options::default();
-    let mut group = c.benchmark_group("batch");
-    group.throughput(Throughput::Elements(batch.len as u64));
-    let bench_format = |group: &mut criterion::BenchmarkGroup<'_, _>,
-                        name: &str,
-                        stage: &(dyn Fn(&mut dyn Iterator<Item = CsvRow<'_>>) -> u64 + Sync)| {
-        group.bench_function(format!("one_thread_{name}"), |b| {
-            b.iter(|| stage(&mut (0..batch.len).map(|r| batch.packed_row(r).unwrap())))
-        });
-        group.bench_function(format!("rayon_{name}"), |b| {
-            b.iter(|| {
-                (0..batch.len.div_ceil(CHUNK_ROWS))
-                    .into_par_iter()
-                    .map(|c| {
-                        stage(
-                            &mut (c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(batch.len))
-                                .map(|r| batch.packed_row(r).unwrap()),
-                        )
-                    })
-                    .sum::<u64>()
-            })
-        });
-    };
-    bench_format(&mut group, "csv", &|rows| {
-        encoded::<CsvChunk>(rules, &opts, &ctx, &layout, rows)
-    });
-    bench_format(&mut group, "parquet", &|rows| {
-        encoded::<ParquetChunk>(rules, &opts, &ctx, &layout, rows)
-    });
-    group.finish();
+    let encoders: [(&str, Stage<'_>); 2] = [
+        ("csv", &|rows| encoded::<CsvChunk>(rules, &opts, &ctx, &layout, rows)),
+        ("parquet", &|rows| {
+            encoded::<ParquetChunk>(rules, &opts, &ctx, &layout, rows)
+        }),
+    ];
+    bench_batch(
+        c,
+        "",
+        batch.len,
+        &|range, stage| stage(&mut range.map(|r| batch.packed_row(r).unwrap())),
+        &encoders,
+    );
 
     // The same rows as a CSV file's batch: its raw lines, as the CSV reader
     // leaves them (a batch ends within 2 MiB, so it may hold fewer rows).
@@ -100,30 +87,38 @@ fn bench(c: &mut Criterion) {
     reader.header().unwrap();
     let mut lines = Lines::default();
     reader.fill(&mut lines, 16 * 1024, usize::MAX).unwrap();
-    let mut group = c.benchmark_group("batch");
-    group.throughput(Throughput::Elements(lines.len() as u64));
     // Each thread keeps its field ends from chunk to chunk, as the pipeline's do.
-    let split_and = |range: std::ops::Range<usize>, encode: &dyn Fn(&mut dyn Iterator<Item = CsvRow<'_>>) -> u64| {
-        LINE_FIELDS.with_borrow_mut(|fields| encode(&mut lines.split(range, fields)))
-    };
-    for (name, encode) in [
-        (
-            "csv",
-            &(|rows: &mut dyn Iterator<Item = CsvRow<'_>>| encoded::<CsvChunk>(rules, &opts, &ctx, &layout, rows))
-                as &(dyn Fn(&mut dyn Iterator<Item = CsvRow<'_>>) -> u64 + Sync),
-        ),
-        ("parquet", &|rows| {
-            encoded::<ParquetChunk>(rules, &opts, &ctx, &layout, rows)
-        }),
-    ] {
-        group.bench_function(format!("one_thread_{name}_from_lines"), |b| {
-            b.iter(|| split_and(0..lines.len(), encode))
+    bench_batch(
+        c,
+        "_from_lines",
+        lines.len(),
+        &|range, stage| LINE_FIELDS.with_borrow_mut(|fields| stage(&mut lines.split(range, fields))),
+        &encoders,
+    );
+}
+
+/// Stages rows into one output format; returns the rows encoded.
+type Stage<'s> = &'s (dyn Fn(&mut dyn Iterator<Item = CsvRow<'_>>) -> u64 + Sync);
+
+/// Hands rows `range` of a batch to a [`Stage`], in the form the pipeline
+/// hands a chunk to a staging thread.
+type Chunk<'s> = &'s (dyn Fn(Range<usize>, Stage<'_>) -> u64 + Sync);
+
+/// Benchmarks a batch of `len` rows with each encoder, on one thread and
+/// chunk by chunk on the rayon pool (`batch/one_thread_{format}{suffix}`,
+/// `batch/rayon_{format}{suffix}`).
+fn bench_batch(c: &mut Criterion, suffix: &str, len: usize, chunk: Chunk<'_>, encoders: &[(&str, Stage<'_>)]) {
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Elements(len as u64));
+    for &(format, stage) in encoders {
+        group.bench_function(format!("one_thread_{format}{suffix}"), |b| {
+            b.iter(|| chunk(0..len, stage))
         });
-        group.bench_function(format!("rayon_{name}_from_lines"), |b| {
+        group.bench_function(format!("rayon_{format}{suffix}"), |b| {
             b.iter(|| {
-                (0..lines.len().div_ceil(CHUNK_ROWS))
+                (0..len.div_ceil(CHUNK_ROWS))
                     .into_par_iter()
-                    .map(|c| split_and(c * CHUNK_ROWS..((c + 1) * CHUNK_ROWS).min(lines.len()), encode))
+                    .map(|i| chunk(i * CHUNK_ROWS..((i + 1) * CHUNK_ROWS).min(len), stage))
                     .sum::<u64>()
             })
         });
