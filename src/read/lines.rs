@@ -74,11 +74,11 @@ impl Lines {
     /// as a whole.
     pub fn split<'a>(&'a self, range: Range<usize>, fields: &'a mut LineFields) -> impl Iterator<Item = CsvRow<'a>> {
         let records = &self.lines[range.clone()];
-        let span = match (records.first(), records.last()) {
-            (Some(first), Some(last)) => &self.bytes[first.0 as usize..last.1 as usize],
-            _ => &[][..],
+        // The records' bytes, from the first's start (`base`) to the last's end.
+        let (span, base) = match (records.first(), records.last()) {
+            (Some(first), Some(last)) => (&self.bytes[first.0 as usize..last.1 as usize], first.0),
+            _ => (&[][..], 0),
         };
-        let base = records.first().map_or(0, |r| r.0);
         fields.ends.clear();
         fields.rows.clear();
         fields.unquoted.clear();
