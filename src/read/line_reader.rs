@@ -199,14 +199,14 @@ impl LineReader {
             let n = match read_retrying(&mut self.stream, &mut out.bytes[out.filled..out.filled + want]) {
                 Ok(n) => n,
                 Err(e) => {
-                    self.give_back(out, 0);
+                    self.give_up(out);
                     return Err(e);
                 }
             };
             out.filled += n;
             self.eof = n == 0;
             if out.filled > MAX_BATCH {
-                self.give_back(out, 0);
+                self.give_up(out);
                 return Ok(Filled::TooLong);
             }
         }
@@ -254,19 +254,20 @@ impl LineReader {
         }
     }
 
-    /// Moves the bytes of `out` from `from` on back to `carry`, keeping
-    /// the batch's the first `from`.
+    /// Moves the bytes of `out` from `from` on (a record not complete yet)
+    /// back to `carry`, keeping the batch's first `from`.
     fn give_back(&mut self, out: &mut Lines, from: usize) {
-        if from == 0 {
-            // An error: nothing of the batch stays, nor any parse under way.
-            self.resume = None;
-        }
         self.carry.clear();
         self.carry.extend_from_slice(&out.bytes[from..out.filled]);
         out.filled = from;
-        if from == 0 {
-            out.clear();
-        }
+    }
+
+    /// Ends a batch that stopped on an error: none of its records stay (its
+    /// bytes go back to `carry`), nor any parse under way.
+    fn give_up(&mut self, out: &mut Lines) {
+        self.resume = None;
+        self.give_back(out, 0);
+        out.clear();
     }
 }
 
