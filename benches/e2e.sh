@@ -73,7 +73,7 @@ command_for() {
     esac
     if ((${1} > 0 && ${1} != 4 && ${1} != 6)); then CMD+=("${threads_flag[@]}"); fi
 }
-declare -a WALLS CPUS RSS
+declare -a WALLS CPUS RSS MEDIANS
 # Each run starts with its output gone, outside the timing. The floor
 # truncates its file as it opens it, so the pages it writes reuse the ones
 # just freed; netstage writes beside the old output and renames over it, so
@@ -109,5 +109,17 @@ for k in "${KINDS[@]}"; do
     cpu=$(printf '%s\n' ${CPUS[k]} | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     awk -v n="${NAMES[$k]}" -v s="$median" -v c="$cpu" -v r="$ROWS" -v m="${RSS[k]}" -v all="${WALLS[k]# }" \
         'BEGIN {printf "| %s | %.2f | %.0f | %.2f | %.0f | %s |\n", n, s, r / s, c, m / 1024, all}'
+    MEDIANS[k]=$median
+done
+# netstage's speed as a share of its file's floor (median against median),
+# where both ran: CSV->CSV and XML->CSV each have a target of 0.6 (#10,
+# io-contract section 16).
+echo
+for pair in "0 1" "4 5" "6 7"; do
+    read -r floor run <<< "$pair"
+    if [[ -n ${MEDIANS[floor]:-} && -n ${MEDIANS[run]:-} ]]; then
+        awk -v n="${NAMES[$run]}" -v f="${MEDIANS[floor]}" -v s="${MEDIANS[run]}" \
+            'BEGIN {printf "%s: %.2f of its floor'"'"'s speed\n", n, f / s}'
+    fi
 done
 rm -f "$WORK/floor.csv"
