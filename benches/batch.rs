@@ -15,7 +15,7 @@ use netstage::pipeline::CHUNK_ROWS;
 use netstage::read::batch::Batch;
 use netstage::read::columns::{ColumnMap, ColumnOverrides};
 use netstage::read::line_reader::LineReader;
-use netstage::read::lines::{LineFields, Lines};
+use netstage::read::lines::{Lines, with_thread_fields};
 use netstage::read::raw_row::CsvRow;
 use netstage::stage::{InputContext, stage_rows};
 use netstage::write::ChunkEncoder;
@@ -26,10 +26,6 @@ use netstage_rules::{Options, RuleSet};
 use rayon::prelude::*;
 
 const SAMPLE: &str = include_str!("../sample_data/registry_export.csv");
-
-thread_local! {
-    static LINE_FIELDS: std::cell::RefCell<LineFields> = std::cell::RefCell::new(LineFields::default());
-}
 
 fn bench(c: &mut Criterion) {
     let mut rdr = csv::ReaderBuilder::new()
@@ -92,7 +88,7 @@ fn bench(c: &mut Criterion) {
         c,
         "_from_lines",
         lines.len(),
-        &|range, stage| LINE_FIELDS.with_borrow_mut(|fields| stage(&mut lines.split(range, fields))),
+        &|range, stage| with_thread_fields(|fields| stage(&mut lines.split(range, fields))),
         &encoders,
     );
 }

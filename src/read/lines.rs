@@ -8,10 +8,22 @@
 //! comma, and so does [`Lines::split`]. The others (those with a quote)
 //! are parsed by csv-core, their fields copied out unquoted.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use crate::read::line_reader::BOM;
 use crate::read::raw_row::CsvRow;
+
+thread_local! {
+    /// Each staging thread's buffers for the fields of raw lines.
+    static THREAD_FIELDS: RefCell<LineFields> = RefCell::new(LineFields::default());
+}
+
+/// Runs `f` with this thread's [`LineFields`], kept from call to call so
+/// that a staging thread reuses its buffers from chunk to chunk.
+pub fn with_thread_fields<T>(f: impl FnOnce(&mut LineFields) -> T) -> T {
+    THREAD_FIELDS.with_borrow_mut(f)
+}
 
 /// A batch's records as lines of its raw bytes.
 #[derive(Debug, Default)]
