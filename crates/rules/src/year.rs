@@ -14,6 +14,20 @@ impl Year {
     /// `9999` are unknown. Years 1800-2099 (the NAACCR date pattern); month and
     /// day must be valid calendar values when present.
     pub fn parse(text: &str) -> Option<Year> {
+        // The common spelling, four digits, without the general path's
+        // trimming and searching (it is read on every row).
+        if let &[a, b, c, d] = text.as_bytes()
+            && [a, b, c, d].iter().all(u8::is_ascii_digit)
+            && text != "9999"
+        {
+            let year = [a, b, c, d].iter().fold(0u16, |y, &x| y * 10 + u16::from(x - b'0'));
+            return (1800..=2099).contains(&year).then_some(Year::Known(year));
+        }
+        Year::parse_any(text)
+    }
+
+    /// [`Year::parse`] for every spelling.
+    fn parse_any(text: &str) -> Option<Year> {
         let s = text.trim();
         if s.is_empty() || s == "9999" || s == "99999999" {
             return Some(Year::Unknown);
@@ -94,6 +108,24 @@ mod tests {
         assert_eq!(Year::parse(""), Some(Year::Unknown));
         assert_eq!(Year::parse("9999"), Some(Year::Unknown));
         assert_eq!(Year::parse("99999999"), Some(Year::Unknown));
+    }
+
+    #[test]
+    fn four_digit_boundaries() {
+        assert_eq!(Year::parse("1800"), Some(Year::Known(1800)));
+        assert_eq!(Year::parse("2099"), Some(Year::Known(2099)));
+        assert_eq!(Year::parse("1799"), None);
+        assert_eq!(Year::parse("0000"), None);
+    }
+
+    /// The four-digit shortcut answers as the general reading does, for
+    /// every four-digit string.
+    #[test]
+    fn four_digits_read_as_the_general_path_reads_them() {
+        for y in 0..10_000 {
+            let s = format!("{y:04}");
+            assert_eq!(Year::parse(&s), Year::parse_any(&s), "{s}");
+        }
     }
 
     #[test]
