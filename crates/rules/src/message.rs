@@ -189,24 +189,32 @@ impl<'a> Message<'a> {
     }
 }
 
-impl fmt::Display for Message<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code.as_str())?;
-        f.write_str(":")?;
+impl Message<'_> {
+    /// Writes `CODE: text` to any text writer (a `Formatter`, a `String`,
+    /// an output buffer): the one place a message is spelled out.
+    fn write_text(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        out.write_str(self.code.as_str())?;
+        out.write_str(":")?;
         for p in self.pieces() {
-            f.write_str(" ")?;
+            out.write_str(" ")?;
             match p {
-                Piece::Text(t) => f.write_str(t)?,
-                Piece::Plain(t) => f.write_str(t)?,
-                Piece::Field(field) => f.write_str(field.name())?,
+                Piece::Text(t) => out.write_str(t)?,
+                Piece::Plain(t) => out.write_str(t)?,
+                Piece::Field(field) => out.write_str(field.name())?,
                 Piece::Quoted(v) => {
-                    f.write_str("'")?;
-                    write_quoted(f, v)?;
-                    f.write_str("'")?;
+                    out.write_str("'")?;
+                    write_quoted(out, v)?;
+                    out.write_str("'")?;
                 }
             }
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_text(f)
     }
 }
 
@@ -279,40 +287,27 @@ impl<'a> Messages<'a> {
 impl Messages<'_> {
     /// Appends the `CODE: text; CODE: text` form to `out` (what `Display`
     /// writes), without the formatting machinery: the hot path of every row.
-    pub fn write_to(&self, out: &mut String) {
+    /// `out` is a `String`, or a writer straight into an output buffer.
+    pub fn write_to(&self, out: &mut impl fmt::Write) {
+        // Writing to a `String` or a byte buffer cannot fail.
+        let _ = self.try_write_to(out);
+    }
+
+    fn try_write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
         for (i, m) in self.list.iter().enumerate() {
             if i > 0 {
-                out.push_str("; ");
+                out.write_str("; ")?;
             }
-            out.push_str(m.code.as_str());
-            out.push(':');
-            for p in m.pieces() {
-                out.push(' ');
-                match p {
-                    Piece::Text(t) => out.push_str(t),
-                    Piece::Plain(t) => out.push_str(t),
-                    Piece::Field(f) => out.push_str(f.name()),
-                    Piece::Quoted(v) => {
-                        out.push('\'');
-                        let _ = write_quoted(out, v);
-                        out.push('\'');
-                    }
-                }
-            }
+            m.write_text(out)?;
         }
+        Ok(())
     }
 }
 
 impl fmt::Display for Messages<'_> {
     /// `CODE: text; CODE: text`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, m) in self.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{m}")?;
-        }
-        Ok(())
+        self.try_write_to(f)
     }
 }
 
