@@ -104,6 +104,22 @@ pub const COLUMNS: &[Column] = &[
     col("messages", Cell::Messages),
 ];
 
+/// Expands `$m!(0 1 ... 28)`, every index of [`COLUMNS`]: the encoders name
+/// each column by its index so that its cell is known when compiled and its
+/// accessor is called directly (a loop over the columns calls every accessor
+/// from one site, whose target the processor mispredicts).
+macro_rules! column_indices {
+    ($m:ident) => {
+        $m!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28)
+    };
+}
+pub(crate) use column_indices;
+
+// A column added to COLUMNS fails to compile until `column_indices` names it.
+const _: () = assert!(COLUMNS.len() == 29, "name every column in column_indices");
+// The first column is always written: no comma goes before it.
+const _: () = assert!(!matches!(COLUMNS[0].cell, Cell::Source));
+
 /// The shape of the output: whether `source` is written, and the
 /// `--keep-columns` headers appended after the contract's columns.
 #[derive(Clone, Debug, Default)]

@@ -29,7 +29,7 @@ use netstage_rules::Outcome;
 
 use crate::error::{RunError, io_error};
 use crate::stage::{RowId, RowSink};
-use crate::write::columns::{Cell, Layout};
+use crate::write::columns::{COLUMNS, Cell, Layout, column_indices};
 use crate::write::csv_out::{CsvFile, CsvRowEncoder};
 use crate::write::direct_file::DirectFile;
 use crate::write::outdir::OutputDir;
@@ -107,7 +107,9 @@ impl CodedColumn {
         }
     }
 
-    #[inline]
+    /// Not inlined: the 22 coded columns, each written by its own code
+    /// (`ParquetRows::column`), share one copy of it.
+    #[inline(never)]
     fn push(&mut self, v: &'static str) {
         if v.is_empty() {
             self.keys.keys.push(0);
@@ -146,6 +148,8 @@ pub struct ParquetRows {
     columns: Vec<(Cell, ColumnBuilder)>,
     /// Pass-through columns.
     keep: Vec<StringBuilder>,
+    /// Whether the `source` column is written.
+    with_source: bool,
     /// Scratch for a row's messages.
     msgs: String,
     rows: usize,
@@ -172,6 +176,7 @@ impl ParquetRows {
         ParquetRows {
             columns,
             keep: layout.keep.iter().map(|_| text(8)).collect(),
+            with_source: layout.with_source,
             msgs: String::new(),
             rows: 0,
         }
@@ -179,27 +184,44 @@ impl ParquetRows {
 
     /// Appends one row: its identity and outcome.
     pub fn push(&mut self, id: &RowId<'_>, out: &Outcome<'_>) {
-        for (cell, builder) in &mut self.columns {
-            match (*cell, builder) {
-                (Cell::Row, ColumnBuilder::Row(b)) => b.append_value(id.row),
-                (Cell::Code(f) | Cell::TableValue(f), ColumnBuilder::Coded(b)) => b.push(f(out)),
-                (Cell::Boolean(f), ColumnBuilder::Boolean(b)) => b.append_option(f(out)),
-                (Cell::Source, ColumnBuilder::Text(b)) => append(b, id.source),
-                (Cell::RecordId, ColumnBuilder::Text(b)) => append(b, id.record_id),
-                (Cell::TumorRecord, ColumnBuilder::Text(b)) => append(b, id.tumor_record),
-                (Cell::Messages, ColumnBuilder::Text(b)) => {
-                    self.msgs.clear();
-                    out.messages.write_to(&mut self.msgs);
-                    append(b, &self.msgs);
-                }
-                // `new` pairs every cell with its builder.
-                _ => unreachable!("a column builder of another kind than its cell"),
-            }
+        // Each column by its index (see `column_indices`); `at` is the
+        // column's place in the layout.
+        let mut at = 0;
+        macro_rules! columns {
+            ($($i:literal)*) => { $( self.column::<$i>(&mut at, id, out); )* };
         }
+        column_indices!(columns);
         for (b, v) in self.keep.iter_mut().zip(id.keep) {
             append(b, v);
         }
         self.rows += 1;
+    }
+
+    /// Appends the row's cell of column `I` of [`COLUMNS`] to the builder
+    /// at `at` (the layout's next column), unless the layout leaves it out.
+    #[inline(always)]
+    fn column<const I: usize>(&mut self, at: &mut usize, id: &RowId<'_>, out: &Outcome<'_>) {
+        let cell = const { COLUMNS[I].cell };
+        if matches!(cell, Cell::Source) && !self.with_source {
+            return;
+        }
+        let builder = &mut self.columns[*at].1;
+        *at += 1;
+        match (cell, builder) {
+            (Cell::Row, ColumnBuilder::Row(b)) => b.append_value(id.row),
+            (Cell::Code(f) | Cell::TableValue(f), ColumnBuilder::Coded(b)) => b.push(f(out)),
+            (Cell::Boolean(f), ColumnBuilder::Boolean(b)) => b.append_option(f(out)),
+            (Cell::Source, ColumnBuilder::Text(b)) => append(b, id.source),
+            (Cell::RecordId, ColumnBuilder::Text(b)) => append(b, id.record_id),
+            (Cell::TumorRecord, ColumnBuilder::Text(b)) => append(b, id.tumor_record),
+            (Cell::Messages, ColumnBuilder::Text(b)) => {
+                self.msgs.clear();
+                out.messages.write_to(&mut self.msgs);
+                append(b, &self.msgs);
+            }
+            // `new` pairs every cell with its builder.
+            _ => unreachable!("a column builder of another kind than its cell"),
+        }
     }
 
     /// The chunk's columns in layout order.
