@@ -144,8 +144,8 @@ enum ChunkColumn {
 
 /// One chunk's rows, column by column, built from the column registry.
 pub struct ParquetRows {
-    /// The layout's contract columns: what each cell holds, and its builder.
-    columns: Vec<(Cell, ColumnBuilder)>,
+    /// The builder of each of the layout's contract columns.
+    columns: Vec<ColumnBuilder>,
     /// Pass-through columns.
     keep: Vec<StringBuilder>,
     /// Whether the `source` column is written.
@@ -161,16 +161,13 @@ impl ParquetRows {
         let text = |bytes_per_row| StringBuilder::with_capacity(capacity, capacity * bytes_per_row);
         let columns = layout
             .columns()
-            .map(|c| {
-                let builder = match c.cell {
-                    Cell::Row => ColumnBuilder::Row(UInt64Builder::with_capacity(capacity)),
-                    Cell::Boolean(_) => ColumnBuilder::Boolean(BooleanBuilder::with_capacity(capacity)),
-                    Cell::Code(_) | Cell::TableValue(_) => ColumnBuilder::Coded(Box::new(CodedColumn::new(capacity))),
-                    Cell::Source | Cell::RecordId => ColumnBuilder::Text(text(16)),
-                    Cell::TumorRecord => ColumnBuilder::Text(text(2)),
-                    Cell::Messages => ColumnBuilder::Text(text(32)),
-                };
-                (c.cell, builder)
+            .map(|c| match c.cell {
+                Cell::Row => ColumnBuilder::Row(UInt64Builder::with_capacity(capacity)),
+                Cell::Boolean(_) => ColumnBuilder::Boolean(BooleanBuilder::with_capacity(capacity)),
+                Cell::Code(_) | Cell::TableValue(_) => ColumnBuilder::Coded(Box::new(CodedColumn::new(capacity))),
+                Cell::Source | Cell::RecordId => ColumnBuilder::Text(text(16)),
+                Cell::TumorRecord => ColumnBuilder::Text(text(2)),
+                Cell::Messages => ColumnBuilder::Text(text(32)),
             })
             .collect();
         ParquetRows {
@@ -205,7 +202,7 @@ impl ParquetRows {
         if matches!(cell, Cell::Source) && !self.with_source {
             return;
         }
-        let builder = &mut self.columns[*at].1;
+        let builder = &mut self.columns[*at];
         *at += 1;
         match (cell, builder) {
             (Cell::Row, ColumnBuilder::Row(b)) => b.append_value(id.row),
@@ -226,7 +223,7 @@ impl ParquetRows {
 
     /// The chunk's columns in layout order.
     fn finish(self) -> Vec<ChunkColumn> {
-        let contract = self.columns.into_iter().map(|(_, builder)| match builder {
+        let contract = self.columns.into_iter().map(|builder| match builder {
             ColumnBuilder::Row(mut b) => ChunkColumn::Arrow(Arc::new(b.finish())),
             ColumnBuilder::Boolean(mut b) => ChunkColumn::Arrow(Arc::new(b.finish())),
             ColumnBuilder::Coded(c) => ChunkColumn::Coded(c.keys),
