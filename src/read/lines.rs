@@ -248,6 +248,22 @@ mod tests {
         v.iter().map(|s| Ok(s.to_string())).collect()
     }
 
+    proptest::proptest! {
+        /// Every comma's position is found, whatever the bytes around it
+        /// and however many a word holds.
+        #[test]
+        fn every_comma_is_found(
+            line in proptest::collection::vec(proptest::prop_oneof![proptest::strategy::Just(b','), proptest::num::u8::ANY], 0..70),
+            offset in 0usize..1000,
+        ) {
+            let mut ours = vec![7u32];
+            push_commas(&line, offset, &mut ours);
+            let mut expected = vec![7u32];
+            expected.extend(line.iter().enumerate().filter(|(_, b)| **b == b',').map(|(i, _)| (offset + i) as u32));
+            proptest::prop_assert_eq!(ours, expected);
+        }
+    }
+
     #[test]
     fn records_split_at_every_comma() {
         let text = b"C250,,8240\r\n,\nx\n";
