@@ -287,9 +287,10 @@ impl<'a> Messages<'a> {
 impl Messages<'_> {
     /// Appends the `CODE: text; CODE: text` form to `out` (what `Display`
     /// writes), without the formatting machinery: the hot path of every row.
-    /// `out` is a `String`, or a writer straight into an output buffer.
+    /// `out` is a `String`, or a writer straight into an output buffer:
+    /// writers that cannot fail, so an error of `out` is dropped here
+    /// (`Display` passes it on).
     pub fn write_to(&self, out: &mut impl fmt::Write) {
-        // Writing to a `String` or a byte buffer cannot fail.
         let _ = self.try_write_to(out);
     }
 
