@@ -2,6 +2,7 @@
 //! differentiation class every row with a valid histology reports (§8).
 
 use crate::chapters::{HistologyRoute, tables};
+use crate::digits::four_digits;
 
 /// An ICD-O-3 morphology code (4 digits, 8000-9999).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21,10 +22,7 @@ impl Histology {
     pub fn parse(text: &str) -> Option<HistologyValue> {
         // Fast path for the usual spelling, four digits; the same answer as
         // the general path below (tested).
-        if let [a, b, c, d] = *text.as_bytes()
-            && [a, b, c, d].iter().all(u8::is_ascii_digit)
-        {
-            let h = [a, b, c, d].iter().fold(0u16, |h, x| h * 10 + u16::from(x - b'0'));
+        if let Some(h) = four_digits(text) {
             return (h >= 8000).then_some(HistologyValue {
                 histology: Histology(h),
                 behavior: None,

@@ -28,6 +28,7 @@
 pub mod category;
 pub mod chapters;
 pub mod declare;
+mod digits;
 pub mod engine;
 pub mod eod;
 pub mod eod_basis;

@@ -1,5 +1,7 @@
 //! Year of diagnosis: parsing the date spellings of io-contract §2.1.
 
+use crate::digits::four_digits;
+
 /// A diagnosis year as read from the record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Year {
@@ -16,11 +18,9 @@ impl Year {
     pub fn parse(text: &str) -> Option<Year> {
         // The common spelling, four digits, without the general path's
         // trimming and searching (it is read on every row).
-        if let &[a, b, c, d] = text.as_bytes()
-            && [a, b, c, d].iter().all(u8::is_ascii_digit)
-            && text != "9999"
+        if let Some(year) = four_digits(text)
+            && year != 9999
         {
-            let year = [a, b, c, d].iter().fold(0u16, |y, &x| y * 10 + u16::from(x - b'0'));
             return (1800..=2099).contains(&year).then_some(Year::Known(year));
         }
         Year::parse_any(text)
