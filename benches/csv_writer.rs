@@ -9,7 +9,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use netstage::read::columns::{ColumnMap, ColumnOverrides};
 use netstage::stage::RowId;
-use netstage::write::columns::{COLUMNS, Cell, Layout};
+use netstage::write::columns::{COLUMNS, Layout};
 use netstage::write::csv_out::CsvRowEncoder;
 use netstage_rules::{Options, Outcome, Record, RuleSet};
 
@@ -71,14 +71,7 @@ fn bench(c: &mut Criterion) {
                 let mut cells = [""; COLUMNS.len()];
                 let mut width = 0;
                 for column in layout.columns() {
-                    cells[width] = match column.cell {
-                        Cell::Row => num.as_str(),
-                        Cell::Source => row.source,
-                        Cell::RecordId => row.record_id,
-                        Cell::TumorRecord => row.tumor_record,
-                        Cell::Messages => msgs.as_str(),
-                        cell => cell.outcome_text(out).unwrap_or_default(),
-                    };
+                    cells[width] = column.cell.text(&row, out, &num, &msgs);
                     width += 1;
                 }
                 writer.write_record(&cells[..width]).unwrap();
@@ -103,14 +96,7 @@ fn bench(c: &mut Criterion) {
         let number = row.row.to_string();
         let cells: Vec<&str> = layout
             .columns()
-            .map(|column| match column.cell {
-                Cell::Row => number.as_str(),
-                Cell::Source => row.source,
-                Cell::RecordId => row.record_id,
-                Cell::TumorRecord => row.tumor_record,
-                Cell::Messages => msgs.as_str(),
-                cell => cell.outcome_text(out).unwrap_or_default(),
-            })
+            .map(|column| column.cell.text(&row, out, &number, &msgs))
             .collect();
         theirs.write_record(&cells).unwrap();
     }

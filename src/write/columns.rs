@@ -5,6 +5,8 @@
 
 use netstage_rules::{Basis, Differentiation, Outcome, SiteGroup, StageCode};
 
+use crate::stage::RowId;
+
 /// What a column's cell holds.
 #[derive(Clone, Copy)]
 pub enum Cell {
@@ -40,6 +42,21 @@ impl Cell {
                 None => "",
             }),
             _ => None,
+        }
+    }
+
+    /// The cell's text for a row, as a writer that takes every cell as text
+    /// needs it (`csv::Writer`, where the tests and benches compare the
+    /// encoder with it): `row` is the row number and `messages` the row's
+    /// messages, each written out once per row by the caller.
+    pub fn text<'a>(self, id: &RowId<'a>, out: &Outcome<'_>, row: &'a str, messages: &'a str) -> &'a str {
+        match self {
+            Cell::Row => row,
+            Cell::Source => id.source,
+            Cell::RecordId => id.record_id,
+            Cell::TumorRecord => id.tumor_record,
+            Cell::Messages => messages,
+            cell => cell.outcome_text(out).unwrap_or_default(),
         }
     }
 }

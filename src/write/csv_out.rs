@@ -361,14 +361,7 @@ mod tests {
                 let messages = out.messages.to_string();
                 let mut cells: Vec<&str> = layout
                     .columns()
-                    .map(|c| match c.cell {
-                        Cell::Row => row.as_str(),
-                        Cell::Source => id.source,
-                        Cell::RecordId => id.record_id,
-                        Cell::TumorRecord => id.tumor_record,
-                        Cell::Messages => messages.as_str(),
-                        cell => cell.outcome_text(&out).unwrap_or_default(),
-                    })
+                    .map(|c| c.cell.text(&id, &out, &row, &messages))
                     .collect();
                 cells.extend(keep.iter());
                 let mut theirs = csv::Writer::from_writer(Vec::new());
