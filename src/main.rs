@@ -57,8 +57,9 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(move || run_command(cli.command)) {
         Ok(code) => code,
         Err(_) => {
-            netstage::write::outdir::remove_pending_files();
-            ExitCode::from(EXIT_SOFTWARE)
+            // Held until the process exits: other threads may still be running.
+            let _closed = netstage::write::outdir::remove_pending_files();
+            std::process::exit(i32::from(EXIT_SOFTWARE))
         }
     }
 }

@@ -107,6 +107,54 @@ fn errors_of_rows_read_before_a_read_error_are_reported_first() {
     assert!(!d.exists("out/stages.csv"));
 }
 
+/// A signal the moment the first temporary output appears, while the others
+/// are still being created, leaves no file behind (the directory is watched
+/// without pausing, so the signal lands inside that window).
+#[test]
+fn a_signal_while_outputs_are_being_created_leaves_none() {
+    for step in 0..30 {
+        let d = Dir::new();
+        let out = d.out();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_netstage"))
+            .args(["stage", "-", "-o", &out])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"site,histology,year\nC162,8240,2021\n").unwrap();
+        stdin.flush().unwrap();
+        let started = Instant::now();
+        while !std::fs::read_dir(&out).is_ok_and(|mut r| r.next().is_some()) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "netstage never started writing"
+            );
+            std::thread::yield_now();
+        }
+        let (signal, code) = if step % 2 == 0 {
+            (libc::SIGTERM, 143)
+        } else {
+            (libc::SIGINT, 130)
+        };
+        // Sent directly: spawning `kill` would take longer than the window.
+        let pid = libc::pid_t::try_from(child.id()).unwrap();
+        // SAFETY: kill(2) only sends a signal to the child started above.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        let output = child.wait_with_output().unwrap();
+        drop(stdin);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "step {step}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+        assert!(left.is_empty(), "step {step}: files left behind: {left:?}");
+    }
+}
+
 /// SIGTERM / SIGINT while reading stdin: no outputs, exit 143 / 130.
 #[test]
 fn a_signal_leaves_no_outputs() {

@@ -122,7 +122,8 @@ fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
             stop.store(sig as usize, std::sync::atomic::Ordering::SeqCst);
-            netstage::write::outdir::remove_pending_files();
+            // Held until the process exits: no thread can create an output after it.
+            let _closed = netstage::write::outdir::remove_pending_files();
             eprintln!("netstage: interrupted by signal {sig}; no outputs written");
             std::process::exit(128 + sig);
         }

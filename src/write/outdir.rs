@@ -8,20 +8,30 @@ use std::sync::{Mutex, MutexGuard};
 use crate::error::RunError;
 
 /// Every temporary file not yet renamed into place, process-wide, so a signal
-/// handler can remove them ([`remove_pending_files`]).
+/// handler can remove them ([`remove_pending_files`]). Its lock is held while a
+/// temporary file is created, renamed or removed.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
     PENDING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Removes every temporary output file of the process (for SIGINT/SIGTERM).
-/// Waits for a commit in progress: after it, nothing is pending.
-pub fn remove_pending_files() {
-    let mut p = pending();
-    for f in p.drain(..) {
+/// Proof that the process's temporary outputs are gone: while it lives, no
+/// other thread can create or rename one. Hold it until the process exits.
+#[must_use = "dropping it lets other threads create outputs again"]
+pub struct OutputsClosed {
+    _registry: MutexGuard<'static, Vec<PathBuf>>,
+}
+
+/// Removes every temporary output file of the process (SIGINT, SIGTERM, an
+/// internal error) and keeps any more from appearing while the returned guard
+/// lives. Waits for a creation or commit in progress to finish first.
+pub fn remove_pending_files() -> OutputsClosed {
+    let mut registry = pending();
+    for f in registry.drain(..) {
         let _ = fs::remove_file(f);
     }
+    OutputsClosed { _registry: registry }
 }
 
 /// The output directory of one run and its pending files.
@@ -47,6 +57,9 @@ impl OutputDir {
     pub fn create(&mut self, name: &str) -> Result<(File, PathBuf), RunError> {
         let final_path = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.netstage-{}.tmp", std::process::id()));
+        // Held from before the file exists until it is registered, so a signal
+        // handler either removes it or keeps it from being created.
+        let mut registry = pending();
         let file = OpenOptions::new()
             .write(true)
             .create(true)
@@ -56,7 +69,8 @@ impl OutputDir {
                 path: temp.display().to_string(),
                 source: e,
             })?;
-        pending().push(temp.clone());
+        registry.push(temp.clone());
+        drop(registry);
         self.pending.push((temp.clone(), final_path));
         Ok((file, temp))
     }
@@ -90,5 +104,51 @@ impl Drop for OutputDir {
             let _ = fs::remove_file(temp);
             registry.retain(|p| p != temp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::Duration;
+
+    fn entries(dir: &Path) -> usize {
+        fs::read_dir(dir).unwrap().count()
+    }
+
+    /// A file created after the signal handler has cleaned up would be left
+    /// behind by the exit: creation waits for the handler's guard instead, and
+    /// the file does not exist while it waits.
+    #[test]
+    fn no_output_appears_while_outputs_are_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = OutputDir::prepare(dir.path()).unwrap();
+        let (_file, temp) = first.create("stages.csv").unwrap();
+        assert!(temp.exists());
+
+        let closed = remove_pending_files();
+        assert_eq!(entries(dir.path()), 0, "the handler removes what is pending");
+        let path = dir.path().to_path_buf();
+        let (created, was_created) = mpsc::channel();
+        let late = thread::spawn(move || {
+            let mut out = OutputDir::prepare(&path).unwrap();
+            let made = out.create("flagged.csv").map(|(_, p)| p);
+            created.send(()).unwrap();
+            (out, made)
+        });
+        assert!(
+            was_created.recv_timeout(Duration::from_millis(300)).is_err(),
+            "a file was created while outputs were closed"
+        );
+        assert_eq!(entries(dir.path()), 0, "a file exists before it is registered");
+
+        drop(closed);
+        let (late_out, made) = late.join().unwrap();
+        assert!(made.unwrap().exists());
+        drop(late_out);
+        drop(first);
+        assert_eq!(entries(dir.path()), 0, "dropped runs leave nothing");
     }
 }
