@@ -123,8 +123,12 @@ fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
         if let Some(sig) = signals.forever().next() {
             stop.store(sig as usize, std::sync::atomic::Ordering::SeqCst);
             // Held until the process exits: no thread can create an output after it.
-            let _closed = netstage::write::outdir::remove_pending_files();
-            eprintln!("netstage: interrupted by signal {sig}; no outputs written");
+            let closed = netstage::write::outdir::remove_pending_files();
+            if closed.outputs_written() {
+                eprintln!("netstage: interrupted by signal {sig} after the outputs were written");
+            } else {
+                eprintln!("netstage: interrupted by signal {sig}; no outputs written");
+            }
             std::process::exit(128 + sig);
         }
     });

@@ -7,42 +7,90 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::error::RunError;
 
-/// Every temporary file not yet renamed into place, process-wide, so a signal
+/// The temporary files of a process not yet renamed into place, so a signal
 /// handler can remove them ([`remove_pending_files`]). Its lock is held while a
 /// temporary file is created, renamed or removed.
-static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
-    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+pub struct Registry {
+    state: Mutex<Pending>,
 }
 
-/// Proof that the process's temporary outputs are gone: while it lives, no
-/// other thread can create or rename one. Hold it until the process exits.
+struct Pending {
+    files: Vec<PathBuf>,
+    committed: bool,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub const fn new() -> Registry {
+        Registry {
+            state: Mutex::new(Pending {
+                files: Vec::new(),
+                committed: false,
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Removes every pending file and keeps any more from appearing while the
+    /// returned guard lives. Waits for a creation or commit in progress.
+    pub fn close(&self) -> OutputsClosed<'_> {
+        let mut pending = self.lock();
+        for f in pending.files.drain(..) {
+            let _ = fs::remove_file(f);
+        }
+        OutputsClosed { pending }
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        Registry::new()
+    }
+}
+
+/// The registry of this process's runs.
+static PROCESS: Registry = Registry::new();
+
+/// Proof that the temporary outputs are gone: while it lives, no other thread
+/// can create or rename one. Hold it until the process exits.
 #[must_use = "dropping it lets other threads create outputs again"]
-pub struct OutputsClosed {
-    _registry: MutexGuard<'static, Vec<PathBuf>>,
+pub struct OutputsClosed<'a> {
+    pending: MutexGuard<'a, Pending>,
+}
+
+impl OutputsClosed<'_> {
+    /// Whether a run had already renamed its outputs into place: a signal
+    /// came too late to keep them from being written.
+    pub fn outputs_written(&self) -> bool {
+        self.pending.committed
+    }
 }
 
 /// Removes every temporary output file of the process (SIGINT, SIGTERM, an
 /// internal error) and keeps any more from appearing while the returned guard
 /// lives. Waits for a creation or commit in progress to finish first.
-pub fn remove_pending_files() -> OutputsClosed {
-    let mut registry = pending();
-    for f in registry.drain(..) {
-        let _ = fs::remove_file(f);
-    }
-    OutputsClosed { _registry: registry }
+pub fn remove_pending_files() -> OutputsClosed<'static> {
+    PROCESS.close()
 }
 
 /// The output directory of one run and its pending files.
 pub struct OutputDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
+    registry: &'static Registry,
 }
 
 impl OutputDir {
     /// Creates the directory if needed (exit 73 when it cannot be).
     pub fn prepare(dir: &Path) -> Result<OutputDir, RunError> {
+        OutputDir::prepare_in(dir, &PROCESS)
+    }
+
+    /// [`OutputDir::prepare`] with its temporary files kept in `registry`.
+    pub fn prepare_in(dir: &Path, registry: &'static Registry) -> Result<OutputDir, RunError> {
         fs::create_dir_all(dir).map_err(|e| RunError::OutputCreate {
             path: dir.display().to_string(),
             source: e,
@@ -50,6 +98,7 @@ impl OutputDir {
         Ok(OutputDir {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
+            registry,
         })
     }
 
@@ -59,7 +108,7 @@ impl OutputDir {
         let temp = self.dir.join(format!(".{name}.netstage-{}.tmp", std::process::id()));
         // Held from before the file exists until it is registered, so a signal
         // handler either removes it or keeps it from being created.
-        let mut registry = pending();
+        let mut registry = self.registry.lock();
         let file = OpenOptions::new()
             .write(true)
             .create(true)
@@ -69,7 +118,7 @@ impl OutputDir {
                 path: temp.display().to_string(),
                 source: e,
             })?;
-        registry.push(temp.clone());
+        registry.files.push(temp.clone());
         drop(registry);
         self.pending.push((temp.clone(), final_path));
         Ok((file, temp))
@@ -79,8 +128,8 @@ impl OutputDir {
     pub fn commit(mut self) -> Result<(), RunError> {
         let pending = std::mem::take(&mut self.pending);
         // Held through the renames: a signal handler waits for them.
-        let mut registry = self::pending();
-        registry.retain(|p| !pending.iter().any(|(t, _)| t == p));
+        let mut registry = self.registry.lock();
+        registry.files.retain(|p| !pending.iter().any(|(t, _)| t == p));
         for (i, (temp, final_path)) in pending.iter().enumerate() {
             if let Err(e) = fs::rename(temp, final_path) {
                 for (t, _) in &pending[i..] {
@@ -92,6 +141,7 @@ impl OutputDir {
                 });
             }
         }
+        registry.committed = true;
         Ok(())
     }
 }
@@ -99,10 +149,10 @@ impl OutputDir {
 impl Drop for OutputDir {
     /// A run that did not commit leaves nothing behind.
     fn drop(&mut self) {
-        let mut registry = pending();
+        let mut registry = self.registry.lock();
         for (temp, _) in &self.pending {
             let _ = fs::remove_file(temp);
-            registry.retain(|p| p != temp);
+            registry.files.retain(|p| p != temp);
         }
     }
 }
@@ -118,22 +168,29 @@ mod tests {
         fs::read_dir(dir).unwrap().count()
     }
 
+    /// A registry of the test's own, so that closing it touches no other test.
+    fn own_registry() -> &'static Registry {
+        Box::leak(Box::new(Registry::new()))
+    }
+
     /// A file created after the signal handler has cleaned up would be left
     /// behind by the exit: creation waits for the handler's guard instead, and
     /// the file does not exist while it waits.
     #[test]
     fn no_output_appears_while_outputs_are_closed() {
+        let registry = own_registry();
         let dir = tempfile::tempdir().unwrap();
-        let mut first = OutputDir::prepare(dir.path()).unwrap();
+        let mut first = OutputDir::prepare_in(dir.path(), registry).unwrap();
         let (_file, temp) = first.create("stages.csv").unwrap();
         assert!(temp.exists());
 
-        let closed = remove_pending_files();
+        let closed = registry.close();
+        assert!(!closed.outputs_written());
         assert_eq!(entries(dir.path()), 0, "the handler removes what is pending");
         let path = dir.path().to_path_buf();
         let (created, was_created) = mpsc::channel();
         let late = thread::spawn(move || {
-            let mut out = OutputDir::prepare(&path).unwrap();
+            let mut out = OutputDir::prepare_in(&path, registry).unwrap();
             let made = out.create("flagged.csv").map(|(_, p)| p);
             created.send(()).unwrap();
             (out, made)
@@ -150,5 +207,19 @@ mod tests {
         drop(late_out);
         drop(first);
         assert_eq!(entries(dir.path()), 0, "dropped runs leave nothing");
+    }
+
+    /// A signal after the renames finds the outputs written and removes none.
+    #[test]
+    fn closing_after_a_commit_says_the_outputs_were_written() {
+        let registry = own_registry();
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = OutputDir::prepare_in(dir.path(), registry).unwrap();
+        out.create("stages.csv").unwrap();
+        out.commit().unwrap();
+        let closed = registry.close();
+        assert!(closed.outputs_written());
+        assert!(dir.path().join("stages.csv").exists());
+        assert_eq!(entries(dir.path()), 1);
     }
 }
