@@ -57,9 +57,9 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(move || run_command(cli.command)) {
         Ok(code) => code,
         Err(_) => {
-            // Held until the process exits: other threads may still be running.
-            let _closed = netstage::write::outdir::remove_pending_files();
-            std::process::exit(i32::from(EXIT_SOFTWARE))
+            // Other threads may still be running: none can create an output
+            // after the removal.
+            netstage::write::outdir::exit_removing_outputs(i32::from(EXIT_SOFTWARE), |_| {})
         }
     }
 }

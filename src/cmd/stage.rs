@@ -1,7 +1,7 @@
 //! `netstage stage`: the batch run, its progress bar, signals and the
 //! terminal summary.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
@@ -122,14 +122,20 @@ fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
             stop.store(sig as usize, std::sync::atomic::Ordering::SeqCst);
-            // Held until the process exits: no thread can create an output after it.
-            let closed = netstage::write::outdir::remove_pending_files();
-            if closed.outputs_written() {
-                eprintln!("netstage: interrupted by signal {sig} after the outputs were written");
-            } else {
-                eprintln!("netstage: interrupted by signal {sig}; no outputs written");
-            }
-            std::process::exit(128 + sig);
+            netstage::write::outdir::exit_removing_outputs(128 + sig, |renamed| {
+                // Written, not printed: a closed stderr must not panic here.
+                let _ = if renamed {
+                    writeln!(
+                        std::io::stderr(),
+                        "netstage: interrupted by signal {sig} after the outputs were renamed into place"
+                    )
+                } else {
+                    writeln!(
+                        std::io::stderr(),
+                        "netstage: interrupted by signal {sig}; no outputs written"
+                    )
+                };
+            });
         }
     });
     Ok(())

@@ -8,24 +8,25 @@ use std::sync::{Mutex, MutexGuard};
 use crate::error::RunError;
 
 /// The temporary files of a process not yet renamed into place, so a signal
-/// handler can remove them ([`remove_pending_files`]). Its lock is held while a
-/// temporary file is created, renamed or removed.
-pub struct Registry {
+/// handler can remove them ([`exit_removing_outputs`]). Its lock is held while
+/// a temporary file is created, renamed or removed.
+pub(crate) struct Registry {
     state: Mutex<Pending>,
 }
 
 struct Pending {
     files: Vec<PathBuf>,
-    committed: bool,
+    /// A run has renamed an output into place since it was prepared.
+    renamed: bool,
 }
 
 impl Registry {
     /// An empty registry.
-    pub const fn new() -> Registry {
+    pub(crate) const fn new() -> Registry {
         Registry {
             state: Mutex::new(Pending {
                 files: Vec::new(),
-                committed: false,
+                renamed: false,
             }),
         }
     }
@@ -36,7 +37,7 @@ impl Registry {
 
     /// Removes every pending file and keeps any more from appearing while the
     /// returned guard lives. Waits for a creation or commit in progress.
-    pub fn close(&self) -> OutputsClosed<'_> {
+    pub(crate) fn close(&self) -> OutputsClosed<'_> {
         let mut pending = self.lock();
         for f in pending.files.drain(..) {
             let _ = fs::remove_file(f);
@@ -45,35 +46,31 @@ impl Registry {
     }
 }
 
-impl Default for Registry {
-    fn default() -> Registry {
-        Registry::new()
-    }
-}
-
 /// The registry of this process's runs.
 static PROCESS: Registry = Registry::new();
 
 /// Proof that the temporary outputs are gone: while it lives, no other thread
-/// can create or rename one. Hold it until the process exits.
-#[must_use = "dropping it lets other threads create outputs again"]
-pub struct OutputsClosed<'a> {
+/// can create or rename one.
+pub(crate) struct OutputsClosed<'a> {
     pending: MutexGuard<'a, Pending>,
 }
 
 impl OutputsClosed<'_> {
-    /// Whether a run had already renamed its outputs into place: a signal
-    /// came too late to keep them from being written.
-    pub fn outputs_written(&self) -> bool {
-        self.pending.committed
+    /// Whether a run had already renamed outputs into place.
+    pub(crate) fn outputs_renamed(&self) -> bool {
+        self.pending.renamed
     }
 }
 
-/// Removes every temporary output file of the process (SIGINT, SIGTERM, an
-/// internal error) and keeps any more from appearing while the returned guard
-/// lives. Waits for a creation or commit in progress to finish first.
-pub fn remove_pending_files() -> OutputsClosed<'static> {
-    PROCESS.close()
+/// Ends the process on SIGINT, SIGTERM or an internal error: removes every
+/// temporary output file, calls `say` with whether a run had already renamed
+/// outputs into place, and exits with `code`. From the removal to the exit no
+/// thread can create or rename an output; a creation or commit in progress
+/// finishes first.
+pub fn exit_removing_outputs(code: i32, say: impl FnOnce(bool)) -> ! {
+    let closed = PROCESS.close();
+    say(closed.outputs_renamed());
+    std::process::exit(code)
 }
 
 /// The output directory of one run and its pending files.
@@ -90,11 +87,12 @@ impl OutputDir {
     }
 
     /// [`OutputDir::prepare`] with its temporary files kept in `registry`.
-    pub fn prepare_in(dir: &Path, registry: &'static Registry) -> Result<OutputDir, RunError> {
+    pub(crate) fn prepare_in(dir: &Path, registry: &'static Registry) -> Result<OutputDir, RunError> {
         fs::create_dir_all(dir).map_err(|e| RunError::OutputCreate {
             path: dir.display().to_string(),
             source: e,
         })?;
+        registry.lock().renamed = false;
         Ok(OutputDir {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
@@ -109,10 +107,13 @@ impl OutputDir {
         // Held from before the file exists until it is registered, so a signal
         // handler either removes it or keeps it from being created.
         let mut registry = self.registry.lock();
+        // A file left at this name (an earlier process with the same id) is
+        // removed, and the new one must be new: opening never follows a link
+        // or waits on a FIFO while the lock is held.
+        let _ = fs::remove_file(&temp);
         let file = OpenOptions::new()
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .open(&temp)
             .map_err(|e| RunError::OutputCreate {
                 path: temp.display().to_string(),
@@ -140,8 +141,8 @@ impl OutputDir {
                     source: e,
                 });
             }
+            registry.renamed = true;
         }
-        registry.committed = true;
         Ok(())
     }
 }
@@ -184,17 +185,21 @@ mod tests {
         let (_file, temp) = first.create("stages.csv").unwrap();
         assert!(temp.exists());
 
+        // The late run is prepared before the close (preparing waits for it).
+        let mut late_out = OutputDir::prepare_in(dir.path(), registry).unwrap();
         let closed = registry.close();
-        assert!(!closed.outputs_written());
+        assert!(!closed.outputs_renamed());
         assert_eq!(entries(dir.path()), 0, "the handler removes what is pending");
-        let path = dir.path().to_path_buf();
+        let (started, has_started) = mpsc::channel();
         let (created, was_created) = mpsc::channel();
         let late = thread::spawn(move || {
-            let mut out = OutputDir::prepare_in(&path, registry).unwrap();
-            let made = out.create("flagged.csv").map(|(_, p)| p);
+            started.send(()).unwrap();
+            let made = late_out.create("flagged.csv").map(|(_, p)| p);
             created.send(()).unwrap();
-            (out, made)
+            (late_out, made)
         });
+        // The late run is at (or in) `create`.
+        has_started.recv().unwrap();
         assert!(
             was_created.recv_timeout(Duration::from_millis(300)).is_err(),
             "a file was created while outputs were closed"
@@ -209,17 +214,44 @@ mod tests {
         assert_eq!(entries(dir.path()), 0, "dropped runs leave nothing");
     }
 
-    /// A signal after the renames finds the outputs written and removes none.
+    /// A signal after the renames finds the outputs in place and removes
+    /// none; the next run of the process starts with none renamed.
     #[test]
-    fn closing_after_a_commit_says_the_outputs_were_written() {
+    fn closing_after_a_commit_says_the_outputs_were_renamed() {
         let registry = own_registry();
         let dir = tempfile::tempdir().unwrap();
         let mut out = OutputDir::prepare_in(dir.path(), registry).unwrap();
         out.create("stages.csv").unwrap();
         out.commit().unwrap();
         let closed = registry.close();
-        assert!(closed.outputs_written());
+        assert!(closed.outputs_renamed());
         assert!(dir.path().join("stages.csv").exists());
         assert_eq!(entries(dir.path()), 1);
+        drop(closed);
+        let next = OutputDir::prepare_in(dir.path(), registry).unwrap();
+        assert!(!registry.close().outputs_renamed());
+        drop(next);
+    }
+
+    /// A file left at the temporary name is replaced, not written through:
+    /// a link to another file leaves that file as it was.
+    #[test]
+    fn a_file_left_at_the_temporary_name_is_replaced() {
+        let registry = own_registry();
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere.txt");
+        fs::write(&elsewhere, "keep").unwrap();
+        let out_dir = dir.path().join("out");
+        fs::create_dir(&out_dir).unwrap();
+        let temp = out_dir.join(format!(".stages.csv.netstage-{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&elsewhere, &temp).unwrap();
+        let mut out = OutputDir::prepare_in(&out_dir, registry).unwrap();
+        let (mut file, made) = out.create("stages.csv").unwrap();
+        assert_eq!(made, temp);
+        std::io::Write::write_all(&mut file, b"new").unwrap();
+        drop(file);
+        out.commit().unwrap();
+        assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "keep");
+        assert_eq!(fs::read_to_string(out_dir.join("stages.csv")).unwrap(), "new");
     }
 }
