@@ -122,7 +122,9 @@ fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
             stop.store(sig as usize, std::sync::atomic::Ordering::SeqCst);
-            netstage::write::outdir::exit_removing_outputs(128 + sig, |renamed| {
+            // The error a run stopped by the flag returns: its message and exit code.
+            let stopped = RunError::Interrupted { signal: sig };
+            netstage::write::outdir::exit_removing_outputs(i32::from(stopped.exit_code()), |renamed| {
                 // Written, not printed: a closed stderr must not panic here.
                 let _ = if renamed {
                     writeln!(
@@ -130,10 +132,7 @@ fn register_signals(stop: &StopFlag) -> anyhow::Result<()> {
                         "netstage: interrupted by signal {sig} after the outputs were renamed into place"
                     )
                 } else {
-                    writeln!(
-                        std::io::stderr(),
-                        "netstage: interrupted by signal {sig}; no outputs written"
-                    )
+                    writeln!(std::io::stderr(), "netstage: {stopped}")
                 };
             });
         }
