@@ -154,6 +154,31 @@ fn empty_file_exits_65_and_header_only_gives_empty_outputs() {
     assert_eq!(json(&d)["rows"]["read"], 0);
 }
 
+/// A failed run into a directory it had to create removes it again (and
+/// the parents it created); a directory that was there stays.
+#[test]
+fn a_failed_run_removes_the_directories_it_created() {
+    let d = Dir::new();
+    let f = sample("registry_export.csv");
+    let nested = d.path().join("new").join("nightly");
+    let run = netstage(&["stage", &f, "-o", &nested.display().to_string(), "--strict"], None);
+    run.expect_code(65);
+    assert!(!d.path().join("new").exists(), "created directories left behind");
+    std::fs::create_dir(d.path().join("kept")).unwrap();
+    let run = netstage(
+        &[
+            "stage",
+            &f,
+            "-o",
+            &d.path().join("kept").display().to_string(),
+            "--strict",
+        ],
+        None,
+    );
+    run.expect_code(65);
+    assert_eq!(std::fs::read_dir(d.path().join("kept")).unwrap().count(), 0);
+}
+
 #[test]
 fn strict_and_max_errors_exit_65_leaving_earlier_outputs_intact() {
     let d = Dir::new();

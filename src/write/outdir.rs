@@ -2,7 +2,9 @@
 //! directory and renamed into place only when the whole run succeeds.
 
 use std::fs::{self, File, OpenOptions};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::error::RunError;
@@ -12,12 +14,15 @@ use crate::error::RunError;
 /// a temporary file is created, renamed or removed.
 pub(crate) struct Registry {
     state: Mutex<Pending>,
+    /// A run has renamed an output into place since it was prepared (read
+    /// without the lock by the panic hook, whose thread may hold it).
+    renamed: AtomicBool,
 }
 
 struct Pending {
     files: Vec<PathBuf>,
-    /// A run has renamed an output into place since it was prepared.
-    renamed: bool,
+    /// The directories runs not yet committed created, each run's deepest first.
+    created_dirs: Vec<PathBuf>,
 }
 
 impl Registry {
@@ -26,8 +31,9 @@ impl Registry {
         Registry {
             state: Mutex::new(Pending {
                 files: Vec::new(),
-                renamed: false,
+                created_dirs: Vec::new(),
             }),
+            renamed: AtomicBool::new(false),
         }
     }
 
@@ -35,15 +41,30 @@ impl Registry {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Removes every pending file and keeps any more from appearing while the
-    /// returned guard lives. Waits for a creation or commit in progress.
+    /// Removes every pending file, and the directories runs created for them
+    /// when nothing else is in them, and keeps any more files from appearing
+    /// while the returned guard lives. Waits for a creation or commit in
+    /// progress.
     pub(crate) fn close(&self) -> OutputsClosed<'_> {
         let mut pending = self.lock();
         for f in pending.files.drain(..) {
             let _ = fs::remove_file(f);
         }
-        OutputsClosed { pending }
+        // Deepest first: a directory is removed only once it is empty.
+        for d in pending.created_dirs.drain(..).rev() {
+            let _ = fs::remove_dir(d);
+        }
+        OutputsClosed {
+            _guard: pending,
+            renamed: self.renamed.load(Ordering::SeqCst),
+        }
     }
+}
+
+/// Whether a run of this process has renamed outputs into place since it
+/// was prepared (for the panic hook: it takes no lock).
+pub fn outputs_renamed() -> bool {
+    PROCESS.renamed.load(Ordering::SeqCst)
 }
 
 /// The registry of this process's runs.
@@ -52,13 +73,15 @@ static PROCESS: Registry = Registry::new();
 /// Proof that the temporary outputs are gone: while it lives, no other thread
 /// can create or rename one.
 pub(crate) struct OutputsClosed<'a> {
-    pending: MutexGuard<'a, Pending>,
+    /// Held until the process exits.
+    _guard: MutexGuard<'a, Pending>,
+    renamed: bool,
 }
 
 impl OutputsClosed<'_> {
     /// Whether a run had already renamed outputs into place.
     pub(crate) fn outputs_renamed(&self) -> bool {
-        self.pending.renamed
+        self.renamed
     }
 }
 
@@ -77,6 +100,9 @@ pub fn exit_removing_outputs(code: i32, say: impl FnOnce(bool)) -> ! {
 pub struct OutputDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
+    /// The directories this run created, deepest first: removed again, when
+    /// empty, if the run ends without committing.
+    created_dirs: Vec<PathBuf>,
     registry: &'static Registry,
 }
 
@@ -88,16 +114,43 @@ impl OutputDir {
 
     /// [`OutputDir::prepare`] with its temporary files kept in `registry`.
     pub(crate) fn prepare_in(dir: &Path, registry: &'static Registry) -> Result<OutputDir, RunError> {
-        fs::create_dir_all(dir).map_err(|e| RunError::OutputCreate {
+        let create_error = |e| RunError::OutputCreate {
             path: dir.display().to_string(),
             source: e,
-        })?;
-        registry.lock().renamed = false;
-        Ok(OutputDir {
+        };
+        registry.renamed.store(false, Ordering::SeqCst);
+        let mut out = OutputDir {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
+            created_dirs: Vec::new(),
             registry,
-        })
+        };
+        // The missing directories, outermost first, each made here and
+        // registered under the lock (a signal handler removes it again): a
+        // directory another process makes meanwhile is not this run's.
+        let missing: Vec<&Path> = dir
+            .ancestors()
+            .filter(|d| !d.as_os_str().is_empty())
+            .take_while(|d| matches!(fs::symlink_metadata(d), Err(e) if e.kind() == ErrorKind::NotFound))
+            .collect();
+        for d in missing.into_iter().rev() {
+            let mut pending = registry.lock();
+            let made = fs::create_dir(d);
+            if made.is_ok() {
+                pending.created_dirs.push(d.to_path_buf());
+                out.created_dirs.insert(0, d.to_path_buf());
+            }
+            drop(pending);
+            match made {
+                Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(create_error(e)),
+                _ => {}
+            }
+        }
+        if !dir.is_dir() {
+            // Not a directory (a file of that name), or the final creation failed.
+            fs::create_dir_all(dir).map_err(create_error)?;
+        }
+        Ok(out)
     }
 
     /// Creates the temporary file for `name` (exit 73 when it cannot be).
@@ -141,20 +194,30 @@ impl OutputDir {
                     source: e,
                 });
             }
-            registry.renamed = true;
+            if i == 0 {
+                // The directory now holds outputs: it stays.
+                let created = std::mem::take(&mut self.created_dirs);
+                registry.created_dirs.retain(|d| !created.contains(d));
+            }
+            self.registry.renamed.store(true, Ordering::SeqCst);
         }
         Ok(())
     }
 }
 
 impl Drop for OutputDir {
-    /// A run that did not commit leaves nothing behind.
+    /// A run that did not commit leaves nothing behind: its temporary files
+    /// are removed, and so are the directories it created, when empty.
     fn drop(&mut self) {
         let mut registry = self.registry.lock();
         for (temp, _) in &self.pending {
             let _ = fs::remove_file(temp);
             registry.files.retain(|p| p != temp);
         }
+        for d in &self.created_dirs {
+            let _ = fs::remove_dir(d);
+        }
+        registry.created_dirs.retain(|d| !self.created_dirs.contains(d));
     }
 }
 
@@ -231,6 +294,58 @@ mod tests {
         let next = OutputDir::prepare_in(dir.path(), registry).unwrap();
         assert!(!registry.close().outputs_renamed());
         drop(next);
+    }
+
+    /// Directories a run created are removed when it ends without
+    /// committing (deepest first, only when empty), kept once it commits;
+    /// one that was there is never removed.
+    #[test]
+    fn a_run_that_does_not_commit_removes_the_directories_it_created() {
+        let registry = own_registry();
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a").join("b").join("c");
+        let out = OutputDir::prepare_in(&nested, registry).unwrap();
+        assert!(nested.is_dir());
+        drop(out);
+        assert!(!dir.path().join("a").exists());
+
+        // A file of someone else's keeps its directory (and those above).
+        let mut out = OutputDir::prepare_in(&nested, registry).unwrap();
+        out.create("stages.csv").unwrap();
+        fs::write(dir.path().join("a").join("b").join("theirs.txt"), "x").unwrap();
+        drop(out);
+        assert!(!nested.exists());
+        assert!(dir.path().join("a").join("b").join("theirs.txt").exists());
+        fs::remove_dir_all(dir.path().join("a")).unwrap();
+
+        let mut out = OutputDir::prepare_in(&nested, registry).unwrap();
+        out.create("stages.csv").unwrap();
+        out.commit().unwrap();
+        assert!(nested.join("stages.csv").exists());
+
+        // An existing, empty directory stays.
+        let existing = dir.path().join("existing");
+        fs::create_dir(&existing).unwrap();
+        drop(OutputDir::prepare_in(&existing, registry).unwrap());
+        assert!(existing.is_dir());
+    }
+
+    /// The signal handler's clean-up removes the directories of a run that
+    /// has not committed, deepest first.
+    #[test]
+    fn closing_removes_the_directories_a_run_created() {
+        let registry = own_registry();
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("x").join("y");
+        let mut out = OutputDir::prepare_in(&nested, registry).unwrap();
+        out.create("stages.csv").unwrap();
+        let closed = registry.close();
+        assert!(!closed.outputs_renamed());
+        assert!(!dir.path().join("x").exists());
+        drop(closed);
+        // The run itself ends later: nothing of it is left to remove.
+        drop(out);
+        assert_eq!(entries(dir.path()), 0);
     }
 
     /// A file left at the temporary name is replaced, not written through:
