@@ -52,7 +52,14 @@ fn main() -> ExitCode {
         let at = info
             .location()
             .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
-        eprintln!("netstage: internal error{at}; no outputs written. Please report this bug.");
+        // A panic after the renames (on the thread that made them) finds
+        // the outputs in place.
+        let outputs = if netstage::write::outdir::outputs_renamed() {
+            "after the outputs were renamed into place"
+        } else {
+            "no outputs written"
+        };
+        eprintln!("netstage: internal error{at}; {outputs}. Please report this bug.");
     }));
     match std::panic::catch_unwind(move || run_command(cli.command)) {
         Ok(code) => code,
