@@ -21,7 +21,8 @@ pub(crate) struct Registry {
 
 struct Pending {
     files: Vec<PathBuf>,
-    /// The directories runs not yet committed created, each run's deepest first.
+    /// The directories runs created, in the order they were made (removed
+    /// in reverse, when empty).
     created_dirs: Vec<PathBuf>,
 }
 
@@ -100,8 +101,8 @@ pub fn exit_removing_outputs(code: i32, say: impl FnOnce(bool)) -> ! {
 pub struct OutputDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
-    /// The directories this run created, deepest first: removed again, when
-    /// empty, if the run ends without committing.
+    /// The directories this run created, deepest first: removed again when
+    /// the run ends, those that are empty (all of them unless it committed).
     created_dirs: Vec<PathBuf>,
     registry: &'static Registry,
 }
@@ -114,10 +115,6 @@ impl OutputDir {
 
     /// [`OutputDir::prepare`] with its temporary files kept in `registry`.
     pub(crate) fn prepare_in(dir: &Path, registry: &'static Registry) -> Result<OutputDir, RunError> {
-        let create_error = |e| RunError::OutputCreate {
-            path: dir.display().to_string(),
-            source: e,
-        };
         registry.renamed.store(false, Ordering::SeqCst);
         let mut out = OutputDir {
             dir: dir.to_path_buf(),
@@ -125,32 +122,46 @@ impl OutputDir {
             created_dirs: Vec::new(),
             registry,
         };
-        // The missing directories, outermost first, each made here and
-        // registered under the lock (a signal handler removes it again): a
-        // directory another process makes meanwhile is not this run's.
-        let missing: Vec<&Path> = dir
+        let mut pending = registry.lock();
+        out.make_dirs(&mut pending).map_err(|e| RunError::OutputCreate {
+            path: dir.display().to_string(),
+            source: e,
+        })?;
+        drop(pending);
+        Ok(out)
+    }
+
+    /// Makes the missing directories of the output path, outermost first,
+    /// each registered as it is made (under the registry's lock, which the
+    /// caller holds) so that a signal handler removes it again: a directory
+    /// another process makes meanwhile is not this run's.
+    fn make_dirs(&mut self, pending: &mut Pending) -> std::io::Result<()> {
+        let missing: Vec<PathBuf> = self
+            .dir
             .ancestors()
             .filter(|d| !d.as_os_str().is_empty())
             .take_while(|d| matches!(fs::symlink_metadata(d), Err(e) if e.kind() == ErrorKind::NotFound))
+            .map(Path::to_path_buf)
             .collect();
         for d in missing.into_iter().rev() {
-            let mut pending = registry.lock();
-            let made = fs::create_dir(d);
-            if made.is_ok() {
-                pending.created_dirs.push(d.to_path_buf());
-                out.created_dirs.insert(0, d.to_path_buf());
-            }
-            drop(pending);
-            match made {
-                Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(create_error(e)),
-                _ => {}
+            match fs::create_dir(&d) {
+                Ok(()) => {
+                    pending.created_dirs.push(d.clone());
+                    self.created_dirs.insert(0, d);
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
             }
         }
-        if !dir.is_dir() {
-            // Not a directory (a file of that name), or the final creation failed.
-            fs::create_dir_all(dir).map_err(create_error)?;
+        if self.dir.is_dir() {
+            return Ok(());
         }
-        Ok(out)
+        // Not a directory: a file of that name or under a file gives its
+        // error (what `create_dir_all` gave), one removed since is made.
+        fs::create_dir(&self.dir)?;
+        pending.created_dirs.push(self.dir.clone());
+        self.created_dirs.insert(0, self.dir.clone());
+        Ok(())
     }
 
     /// Creates the temporary file for `name` (exit 73 when it cannot be).
@@ -164,14 +175,17 @@ impl OutputDir {
         // removed, and the new one must be new: opening never follows a link
         // or waits on a FIFO while the lock is held.
         let _ = fs::remove_file(&temp);
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|e| RunError::OutputCreate {
-                path: temp.display().to_string(),
-                source: e,
-            })?;
+        let open = || OpenOptions::new().write(true).create_new(true).open(&temp);
+        let file = match open() {
+            // Another run that had made the (empty) directory failed and
+            // removed it: it is made again, as this run's.
+            Err(e) if e.kind() == ErrorKind::NotFound => self.make_dirs(&mut registry).and_then(|()| open()),
+            other => other,
+        }
+        .map_err(|e| RunError::OutputCreate {
+            path: temp.display().to_string(),
+            source: e,
+        })?;
         registry.files.push(temp.clone());
         drop(registry);
         self.pending.push((temp.clone(), final_path));
@@ -194,11 +208,8 @@ impl OutputDir {
                     source: e,
                 });
             }
-            if i == 0 {
-                // The directory now holds outputs: it stays.
-                let created = std::mem::take(&mut self.created_dirs);
-                registry.created_dirs.retain(|d| !created.contains(d));
-            }
+            // The directories now hold outputs: removing them fails, as
+            // it does for any directory that is not empty.
             self.registry.renamed.store(true, Ordering::SeqCst);
         }
         Ok(())
@@ -318,6 +329,8 @@ mod tests {
         assert!(dir.path().join("a").join("b").join("theirs.txt").exists());
         fs::remove_dir_all(dir.path().join("a")).unwrap();
 
+        // Committed outputs keep their directories (a removal that is not
+        // of empty directories would take them).
         let mut out = OutputDir::prepare_in(&nested, registry).unwrap();
         out.create("stages.csv").unwrap();
         out.commit().unwrap();
@@ -328,6 +341,24 @@ mod tests {
         fs::create_dir(&existing).unwrap();
         drop(OutputDir::prepare_in(&existing, registry).unwrap());
         assert!(existing.is_dir());
+    }
+
+    /// Another run that made the directory and failed removes it, empty,
+    /// before this run has written anything: the first output makes it
+    /// again, as this run's.
+    #[test]
+    fn a_directory_removed_by_another_run_is_made_again() {
+        let registry = own_registry();
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("new").join("nightly");
+        fs::create_dir_all(&shared).unwrap();
+        let mut out = OutputDir::prepare_in(&shared, registry).unwrap();
+        fs::remove_dir(&shared).unwrap();
+        fs::remove_dir(dir.path().join("new")).unwrap();
+        let (_file, temp) = out.create("stages.csv").unwrap();
+        assert!(temp.exists());
+        drop(out);
+        assert_eq!(entries(dir.path()), 0, "made by this run, removed with it");
     }
 
     /// The signal handler's clean-up removes the directories of a run that
