@@ -3,6 +3,7 @@
 #
 #   benches/e2e.sh                 # 2,000,000 rows, 3 runs each
 #   ROWS=10000000 benches/e2e.sh   # the 10M-row memory check
+#   PGO=1 benches/e2e.sh           # profile-guided builds (scripts/pgo_build.sh)
 #
 # Generates the file once (scripts/gen_sample_data.py, fixed seed; 32 columns,
 # every site group, all bases) as CSV and as Parquet (zstd), then times, with
@@ -30,8 +31,19 @@ if [[ ! -x /usr/bin/time ]]; then
     echo "needs /usr/bin/time (Debian package: time)" >&2
     exit 1
 fi
-cargo build --release --quiet --bin netstage --example csv_floor --example csv_to_parquet --example xml_floor
-BIN=target/release
+# PGO=0 (the default): a plain `cargo build --release`, the build every
+# figure in BENCHMARKS.md before 2026-12-04 is of; PGO=1: netstage and the
+# floors built alike by scripts/pgo_build.sh (profile-guided, trained on
+# other generated files).
+PGO=${PGO:-0}
+if [[ $PGO == 1 ]]; then
+    BIN=$(scripts/pgo_build.sh | tail -n 1)
+    BUILD="profile-guided release build (scripts/pgo_build.sh)"
+else
+    cargo build --release --quiet --bin netstage --example csv_floor --example csv_to_parquet --example xml_floor
+    BIN=target/release
+    BUILD="release build (cargo build --release)"
+fi
 mkdir -p "$WORK"
 CSV="$WORK/registry-$ROWS.csv"
 PARQUET="$WORK/registry-$ROWS.parquet"
@@ -97,6 +109,7 @@ for _ in $(seq "$RUNS"); do
     done
 done
 
+echo "build: $BUILD"
 echo "rows: $ROWS   runs: $RUNS   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "CSV $(du -h "$CSV" | cut -f1), Parquet $(du -h "$PARQUET" | cut -f1), EOD CSV $(du -h "$EOD_CSV" | cut -f1), EOD XML $(du -h "$EOD_XML" | cut -f1)"
 echo
