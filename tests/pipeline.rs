@@ -118,7 +118,7 @@ enum Watch {
 
 /// Starts `netstage stage -` on a row, keeps its stdin open, sends `signal`
 /// once the first temporary output exists, and checks that the run exits
-/// with `code` and leaves the output directory empty.
+/// with `code` and leaves no file, nor the output directory it created.
 fn signal_a_run(signal: libc::c_int, code: i32, watch: Watch, case: &str) {
     let d = Dir::new();
     let out = d.out();

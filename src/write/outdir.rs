@@ -101,8 +101,9 @@ pub fn exit_removing_outputs(code: i32, say: impl FnOnce(bool)) -> ! {
 pub struct OutputDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
-    /// The directories this run created, deepest first: removed again when
-    /// the run ends, those that are empty (all of them unless it committed).
+    /// The directories this run created, in the order they were made:
+    /// removed again, deepest first, when the run ends, those that are empty
+    /// (all of them unless it committed).
     created_dirs: Vec<PathBuf>,
     registry: &'static Registry,
 }
@@ -145,10 +146,7 @@ impl OutputDir {
             .collect();
         for d in missing.into_iter().rev() {
             match fs::create_dir(&d) {
-                Ok(()) => {
-                    pending.created_dirs.push(d.clone());
-                    self.created_dirs.insert(0, d);
-                }
+                Ok(()) => self.made(pending, d),
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(e),
             }
@@ -159,9 +157,14 @@ impl OutputDir {
         // Not a directory: a file of that name or under a file gives its
         // error (what `create_dir_all` gave), one removed since is made.
         fs::create_dir(&self.dir)?;
-        pending.created_dirs.push(self.dir.clone());
-        self.created_dirs.insert(0, self.dir.clone());
+        self.made(pending, self.dir.clone());
         Ok(())
+    }
+
+    /// Records a directory this run made, here and in the registry.
+    fn made(&mut self, pending: &mut Pending, dir: PathBuf) {
+        pending.created_dirs.push(dir.clone());
+        self.created_dirs.push(dir);
     }
 
     /// Creates the temporary file for `name` (exit 73 when it cannot be).
@@ -208,8 +211,8 @@ impl OutputDir {
                     source: e,
                 });
             }
-            // The directories now hold outputs: removing them fails, as
-            // it does for any directory that is not empty.
+            // (The directories, holding outputs now, are not empty: their
+            // removal on drop fails.)
             self.registry.renamed.store(true, Ordering::SeqCst);
         }
         Ok(())
@@ -225,7 +228,8 @@ impl Drop for OutputDir {
             let _ = fs::remove_file(temp);
             registry.files.retain(|p| p != temp);
         }
-        for d in &self.created_dirs {
+        // Deepest first: a directory is removed only once it is empty.
+        for d in self.created_dirs.iter().rev() {
             let _ = fs::remove_dir(d);
         }
         registry.created_dirs.retain(|d| !self.created_dirs.contains(d));
