@@ -12,7 +12,7 @@
 use std::io::{BufRead, BufWriter, Write};
 
 use netstage_rules::eod::{EodAlgorithm, EodItem, EodOutput};
-use netstage_rules::table::{RunErrorKind, Scratch};
+use netstage_rules::table::Scratch;
 
 fn main() -> std::io::Result<()> {
     let eod = EodAlgorithm::standard();
@@ -37,26 +37,12 @@ fn main() -> std::io::Result<()> {
             continue;
         };
         let run = eod.derive(schema, &items, &mut scratch);
-        let values = [
-            EodOutput::T,
-            EodOutput::N,
-            EodOutput::M,
-            EodOutput::StageGroup,
-            EodOutput::Ss2018,
-            EodOutput::SchemaId,
-            EodOutput::SummaryGrade,
-        ]
-        .map(|o| run.get(o));
+        let values = EodOutput::ALL.map(|o| run.get(o));
         let errors: Vec<String> = scratch
             .errors()
             .iter()
             .map(|e| {
-                let kind = match e.kind {
-                    RunErrorKind::InvalidInput => "INVALID_INPUT",
-                    RunErrorKind::MatchNotFound => "MATCH_NOT_FOUND",
-                    RunErrorKind::StagingError => "STAGING_ERROR",
-                    RunErrorKind::UnknownInputMapping => "UNKNOWN_INPUT_MAPPING",
-                };
+                let kind = e.kind.name();
                 let table = e.table.map_or("", |t| &alg.table(t).id);
                 let key = e.key.map_or("", |k| alg.key_name(k));
                 format!("{kind}:{table}:{key}")

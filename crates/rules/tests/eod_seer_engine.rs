@@ -27,12 +27,7 @@ fn errors_text(eod: &EodAlgorithm, scratch: &Scratch) -> String {
         .errors()
         .iter()
         .map(|e| {
-            let kind = match e.kind {
-                RunErrorKind::InvalidInput => "INVALID_INPUT",
-                RunErrorKind::MatchNotFound => "MATCH_NOT_FOUND",
-                RunErrorKind::StagingError => "STAGING_ERROR",
-                RunErrorKind::UnknownInputMapping => "UNKNOWN_INPUT_MAPPING",
-            };
+            let kind = e.kind.name();
             let table = e.table.map_or("", |t| &alg.table(t).id);
             let key = match e.kind {
                 RunErrorKind::MatchNotFound => "",

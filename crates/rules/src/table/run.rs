@@ -50,6 +50,19 @@ pub enum RunErrorKind {
     UnknownInputMapping,
 }
 
+impl RunErrorKind {
+    /// The kind's name in upper snake case (`INVALID_INPUT`, ...), as
+    /// result files for a comparison with SEER's engine write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RunErrorKind::InvalidInput => "INVALID_INPUT",
+            RunErrorKind::MatchNotFound => "MATCH_NOT_FOUND",
+            RunErrorKind::StagingError => "STAGING_ERROR",
+            RunErrorKind::UnknownInputMapping => "UNKNOWN_INPUT_MAPPING",
+        }
+    }
+}
+
 /// An error recorded by a run; processing goes on after it, as in the source engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunError {
