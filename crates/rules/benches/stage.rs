@@ -92,12 +92,7 @@ fn bench_eod(c: &mut Criterion) {
                 .iter()
                 .zip(r.iter())
                 .filter(|(_, v)| !v.is_empty())
-                .filter_map(|(h, v)| {
-                    EodItem::ALL
-                        .into_iter()
-                        .find(|i| i.key() == h)
-                        .map(|i| (i, v.to_string()))
-                })
+                .filter_map(|(h, v)| EodItem::from_key(h).map(|i| (i, v.to_string())))
                 .collect();
             (r[1].to_string(), items)
         })

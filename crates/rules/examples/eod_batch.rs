@@ -28,8 +28,7 @@ fn main() -> std::io::Result<()> {
             .filter(|f| !f.is_empty())
             .map(|f| {
                 let (k, v) = f.split_once('=')?;
-                let item = EodItem::ALL.into_iter().find(|i| i.key() == k)?;
-                Some((item, v))
+                Some((EodItem::from_key(k)?, v))
             })
             .collect();
         let (Some(schema), Some(items)) = (schema, items) else {

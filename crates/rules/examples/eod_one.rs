@@ -20,7 +20,7 @@ fn main() {
         .iter()
         .map(|p| {
             let (k, v) = p.split_once('=').expect("KEY=VALUE");
-            let item = EodItem::ALL.into_iter().find(|i| i.key() == k).expect("known key");
+            let item = EodItem::from_key(k).expect("known key");
             (item, v)
         })
         .collect();

@@ -84,7 +84,8 @@ impl EodItem {
         }
     }
 
-    fn from_key(name: &str) -> Option<EodItem> {
+    /// The item the algorithm knows by `name` (see [`EodItem::key`]).
+    pub fn from_key(name: &str) -> Option<EodItem> {
         EodItem::ALL.into_iter().find(|i| i.key() == name)
     }
 }

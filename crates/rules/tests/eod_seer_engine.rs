@@ -60,10 +60,7 @@ fn eod_derivation_equals_seers_engine() {
             .split('|')
             .map(|kv| {
                 let (k, v) = kv.split_once('=').unwrap_or_else(|| panic!("line {at}: input {kv}"));
-                let item = EodItem::ALL
-                    .into_iter()
-                    .find(|i| i.key() == k)
-                    .unwrap_or_else(|| panic!("line {at}: unknown key {k}"));
+                let item = EodItem::from_key(k).unwrap_or_else(|| panic!("line {at}: unknown key {k}"));
                 (item, v)
             })
             .collect();
