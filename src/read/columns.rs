@@ -179,11 +179,20 @@ impl ColumnOverrides {
         Ok(ColumnOverrides { entries })
     }
 
-    fn lookup(&self, header: &str) -> Option<Field> {
+    /// The field `header` is mapped to: by an entry naming it exactly, else
+    /// by one whose name matches it as headers are matched (section 2 of
+    /// the contract), unless that entry names another of `headers` exactly.
+    /// So `--map eodPrimaryTumor=...` picks that column, not also an
+    /// `EOD Primary Tumor` beside it.
+    fn lookup(&self, header: &str, headers: &[String]) -> Option<Field> {
         self.entries
             .iter()
             .find(|(c, _)| c == header)
-            .or_else(|| self.entries.iter().find(|(c, _)| normalise(c) == normalise(header)))
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .find(|(c, _)| normalise(c) == normalise(header) && !headers.iter().any(|h| h == c))
+            })
             .map(|(_, f)| *f)
     }
 
@@ -219,7 +228,7 @@ impl ColumnMap {
         let mut by_field: BTreeMap<Field, Vec<(u8, usize, bool)>> = BTreeMap::new();
         let mut unused = Vec::new();
         for (i, h) in headers.iter().enumerate() {
-            let (field, priority, coded) = if let Some(f) = overrides.lookup(h) {
+            let (field, priority, coded) = if let Some(f) = overrides.lookup(h, headers) {
                 let coded = resolve(h).is_some_and(|a| a.field == Field::SizeMm && a.coded_size);
                 (f, 0, coded)
             } else {
@@ -438,6 +447,30 @@ mod tests {
         assert_eq!(m.unused, vec![(0, "site".to_string())]);
     }
 
+    /// Two headers that match alike (`EOD Primary Tumor`, `eodPrimaryTumor`):
+    /// `--map` naming one of them exactly picks that one, either way round.
+    #[test]
+    fn a_map_naming_one_of_two_alike_headers_picks_it() {
+        let h: Vec<String> = ["site", "histology", "EOD Primary Tumor", "eodPrimaryTumor"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let e = ColumnMap::resolve("t.csv", &h, &ColumnOverrides::default()).unwrap_err();
+        assert!(e.to_string().contains("both resolve to field eod_primary_tumor"), "{e}");
+        for (spec, picked, left) in [
+            ("eodPrimaryTumor=eod_primary_tumor", 3, 2),
+            ("EOD Primary Tumor=eod_primary_tumor", 2, 3),
+        ] {
+            let o = ColumnOverrides::parse(&[spec.into()]).unwrap();
+            let m = ColumnMap::resolve("t.csv", &h, &o).unwrap();
+            assert_eq!(m.columns(Field::EodPrimaryTumor), &[picked], "{spec}");
+            assert_eq!(m.unused, vec![(left, h[left].clone())], "{spec}");
+        }
+        // A name that matches both but neither exactly still maps both.
+        let o = ColumnOverrides::parse(&["eod primary tumor=eod_primary_tumor".into()]).unwrap();
+        assert!(ColumnMap::resolve("t.csv", &h, &o).is_err());
+    }
+
     #[test]
     fn multi_item_fields_and_labeled_twins_are_ordered() {
         let m = map(&[
@@ -481,7 +514,7 @@ mod tests {
         assert!(ColumnOverrides::parse(&["x=nope".into()]).is_err());
         assert!(ColumnOverrides::parse(&["x".into()]).is_err());
         let o = ColumnOverrides::parse(&["Topo Code=primary_site".into()]).unwrap();
-        assert_eq!(o.lookup("Topo Code"), Some(Field::PrimarySite));
-        assert_eq!(o.lookup("topo_code"), Some(Field::PrimarySite));
+        assert_eq!(o.lookup("Topo Code", &[]), Some(Field::PrimarySite));
+        assert_eq!(o.lookup("topo_code", &[]), Some(Field::PrimarySite));
     }
 }
