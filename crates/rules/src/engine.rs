@@ -152,9 +152,9 @@ impl RuleSet {
                     status,
                     Status::Staged | Status::UnknownStage | Status::NeedsGeneralStaging
                 );
-            if matches!(status, Status::Staged | Status::UnknownStage | Status::NotApplicable) {
-                recorded_stage(rec, out, &mut msgs, trace);
-            }
+            // Shown on every row that is not an error (§8 blanks those);
+            // compared only where there is a headline stage.
+            recorded_stage(rec, out, &mut msgs, trace);
             trace.step(format_args!("Status: {}.", status.name()));
         }
         out.messages = msgs;
