@@ -76,6 +76,15 @@ fn field_value<'a, R: RawRow<'a>>(rec: R, columns: &ColumnMap, field: Field) -> 
     (Value::Text(""), None)
 }
 
+/// Whether a column's text (`None`: no such column) is blank as a field value is.
+fn is_blank_text(text: Option<Result<&str, &[u8]>>) -> bool {
+    match text {
+        None => true,
+        Some(Ok(s)) => is_blank_value(s.as_bytes()),
+        Some(Err(bytes)) => is_blank_value(bytes),
+    }
+}
+
 /// Column `i` as read, with bytes that are not UTF-8 replaced (for copying).
 fn lossy<'a, R: RawRow<'a>>(rec: R, i: usize) -> Cow<'a, str> {
     match rec.text(i) {
@@ -175,6 +184,12 @@ fn read_record<'a, R: RawRow<'a>>(raw: R, columns: &ColumnMap, record: &mut Reco
         if field == Field::SizeMm {
             // The size is read as item-756 codes when the 756 column gave it.
             record.size_coded = column.is_some() && column == columns.coded_size_column;
+            // A plain millimetre column beside it is facts-only (§19 item 2).
+            record.plain_size_shadowed = record.size_coded
+                && columns
+                    .columns(field)
+                    .iter()
+                    .any(|&i| Some(i) != column && !is_blank_text(raw.text(i)));
         }
         match value {
             Value::Text(s) => {

@@ -9,7 +9,7 @@ use netstage_rules::eod::EOD_PUBLIC_TABLES;
 use netstage_rules::table::text::{self, endpoint_text};
 use serde_json::{Value, json};
 
-use crate::util::{Dir, netstage, sample};
+use crate::util::{Dir, column, netstage, sample};
 
 /// Writes algorithm data in the layout of a published SEER algorithm folder
 /// (`schemas/ID.json`, `tables/ID.json`), as a site's own copy would be.
@@ -162,4 +162,154 @@ fn explain_walks_the_eod_tables() {
     ] {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
+}
+
+/// Stages `csv` (written to a file) with `extra` arguments; returns
+/// `stages.csv`.
+fn stage_text(d: &Dir, csv: &str, extra: &[&str]) -> String {
+    let f = d.write("in.csv", csv);
+    let out = d.out();
+    let mut args = vec!["stage", "--quiet", "-o", out.as_str(), f.as_str()];
+    args.extend_from_slice(extra);
+    netstage(&args, None).expect_code(0);
+    d.read("out/stages.csv")
+}
+
+/// io-contract §19 items 2 and 7: only the item-756 column is the EOD size;
+/// a plain millimetre column beside it is facts-only, so a row with an EOD
+/// basis ignores it with `W_FACTS_IGNORED`, whatever it holds, and a row
+/// whose 756 cell is blank takes the schema's default size (TX here, as
+/// in the EOD-6 vector).
+#[test]
+fn a_plain_size_beside_the_item_756_size_is_facts_only() {
+    let d = Dir::new();
+    let stages = stage_text(
+        &d,
+        "site,histology,behavior,year,eod_primary_tumor,eod_regional_nodes,eod_mets,Tumor Size Summary (2016+),tumor_size_mm\n\
+         C251,8240,3,2019,100,000,00,015,40\n\
+         C251,8240,3,2019,100,000,00,015,garbage\n\
+         C251,8240,3,2019,100,000,00,015,\n\
+         C251,8240,3,2019,100,000,00,,40\n",
+        &[],
+    );
+    let shadowed = "W_FACTS_IGNORED: size_mm in plain millimetres is ignored: the EOD basis takes the item-756 size";
+    assert_eq!(
+        column(&stages, "status"),
+        ["staged", "staged", "staged", "unknown_stage"]
+    );
+    assert_eq!(column(&stages, "eod_t"), ["T1", "T1", "T1", "TX"]);
+    assert_eq!(column(&stages, "stage"), ["1", "1", "1", "99"]);
+    let messages = column(&stages, "messages");
+    assert_eq!(messages[0], shadowed);
+    assert_eq!(messages[1], shadowed);
+    assert_eq!(messages[2], "");
+    assert!(
+        messages[3].starts_with("W_FACTS_IGNORED: size_mm is ignored: the EOD basis is present"),
+        "{}",
+        messages[3]
+    );
+}
+
+/// io-contract §2: `--map` settles two columns that resolve to one field,
+/// also when their names match alike (`EOD Primary Tumor`, `eodPrimaryTumor`).
+#[test]
+fn map_picks_one_of_two_alike_headers() {
+    let d = Dir::new();
+    let csv = "site,histology,behavior,year,EOD Primary Tumor,eodPrimaryTumor,eod_regional_nodes,eod_mets,tumorSizeSummary\n\
+               C251,8240,3,2019,3X0,100,000,00,015\n";
+    let f = d.write("in.csv", csv);
+    let out = d.out();
+    let run = netstage(&["stage", "--quiet", "-o", &out, &f], None);
+    run.expect_code(65);
+    assert!(
+        run.stderr().contains("both resolve to field eod_primary_tumor"),
+        "{}",
+        run.stderr()
+    );
+    for (map, status, eod_t) in [
+        ("eodPrimaryTumor=eod_primary_tumor", "staged", "T1"),
+        ("EOD Primary Tumor=eod_primary_tumor", "error", ""),
+    ] {
+        let d = Dir::new();
+        let stages = stage_text(&d, csv, &["--map", map]);
+        assert_eq!(column(&stages, "status"), [status], "--map {map}");
+        assert_eq!(column(&stages, "eod_t"), [eod_t], "--map {map}");
+    }
+}
+
+/// io-contract §19 items 4, 16 and 19: a C16.0 row whose discriminator is
+/// not a code stays `stomach` with `W_EGJ_ASSUMED`, as a blank one does, and
+/// the invalid value is named once even when SEER's stomach table rejects
+/// it too; `0` gives no `W_EGJ_ASSUMED`.
+#[test]
+fn an_invalid_discriminator_is_named_once_and_stomach_is_assumed() {
+    let d = Dir::new();
+    let stages = stage_text(
+        &d,
+        "site,histology,behavior,year,eod_primary_tumor,eod_regional_nodes,eod_mets,schema_discriminator_1\n\
+         C160,8246,3,2021,100,000,00,7\n\
+         C160,8246,3,2021,100,000,00,\n\
+         C160,8246,3,2021,100,000,00,0\n",
+        &[],
+    );
+    assert_eq!(column(&stages, "schema"), ["stomach", "stomach", "stomach"]);
+    let messages = column(&stages, "messages");
+    let codes: Vec<Vec<&str>> = messages
+        .iter()
+        .map(|m| {
+            m.split("; ")
+                .filter_map(|x| x.split(':').next())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        codes[0],
+        ["W_EGJ_ASSUMED", "W_DISCRIMINATOR_INVALID"],
+        "{}",
+        messages[0]
+    );
+    assert_eq!(codes[1], ["W_EGJ_ASSUMED"], "{}", messages[1]);
+    assert!(codes[2].is_empty(), "{}", messages[2]);
+    assert!(messages[0].contains("'7'"), "{}", messages[0]);
+}
+
+/// README "Decisions": an invalid EOD code is named once; the table that
+/// then rejects it together with a valid item adds nothing.
+#[test]
+fn an_invalid_eod_code_is_named_once() {
+    let d = Dir::new();
+    let stages = stage_text(
+        &d,
+        "site,histology,behavior,year,eod_primary_tumor,eod_regional_nodes,eod_mets,tumorSizeSummary\n\
+         C251,8240,3,2019,100,000,00,991\n",
+        &[],
+    );
+    assert_eq!(column(&stages, "status"), ["error"]);
+    assert_eq!(
+        column(&stages, "messages"),
+        ["E_EOD: size_mm '991' is not a code of net_pancreas"]
+    );
+}
+
+/// io-contract §3 and §8: the recorded stage is shown (normalised) on every
+/// row that is not an error, `needs_general_staging` included; compared
+/// only with a headline stage.
+#[test]
+fn the_recorded_stage_is_shown_on_flagged_rows() {
+    let d = Dir::new();
+    let stages = stage_text(
+        &d,
+        "site,histology,behavior,year,eod_primary_tumor,eod_regional_nodes,eod_mets,stage_group\n\
+         C170,8013,3,2021,100,000,00,Stage IA\n\
+         C809,8013,3,2021,,,,1A\n\
+         C251,8240,3,2019,3X0,000,00,1A\n",
+        &[],
+    );
+    assert_eq!(
+        column(&stages, "status"),
+        ["needs_general_staging", "not_applicable", "error"]
+    );
+    assert_eq!(column(&stages, "recorded_stage"), ["1A", "1A", ""]);
+    assert_eq!(column(&stages, "recorded_agrees"), ["", "", ""]);
 }

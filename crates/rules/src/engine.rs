@@ -325,11 +325,19 @@ impl RuleSet {
                 "Year unknown: the registry tables choose Version 9 where it exists."
             ));
         }
-        if schema.chapter.has_hook(Hook::EgjDiscriminator) && site.0 == 160 && discriminator.is_empty() {
-            msgs.push(Message::new(
-                Code::WEgjAssumed,
-                "C16.0 carcinoma routed to stomach (no EGJ discriminator)",
-            ));
+        // An invalid discriminator counts as not supplied (§19 item 4).
+        if schema.chapter.has_hook(Hook::EgjDiscriminator) && site.0 == 160 {
+            if discriminator.is_empty() {
+                msgs.push(Message::new(
+                    Code::WEgjAssumed,
+                    "C16.0 carcinoma routed to stomach (no EGJ discriminator)",
+                ));
+            } else if discriminator_invalid {
+                msgs.push(Message::new(
+                    Code::WEgjAssumed,
+                    "C16.0 carcinoma routed to stomach (no valid EGJ discriminator)",
+                ));
+            }
         }
         if routed.uncertain_histology {
             msgs.push(Message::value(
@@ -650,6 +658,13 @@ fn facts_ignored<'a>(rec: &Record<'a>, chapter: Chapter, msgs: &mut Messages<'a>
                 "is ignored: the EOD basis is present",
             ));
         }
+    }
+    if rec.plain_size_shadowed {
+        msgs.push(Message::about(
+            Code::WFactsIgnored,
+            Field::SizeMm,
+            "in plain millimetres is ignored: the EOD basis takes the item-756 size",
+        ));
     }
 }
 

@@ -221,7 +221,9 @@ pub fn eod_basis<'a>(
         }
         if eod.is_valid(seer, item, value) {
             items.push((item, value));
-        } else {
+        } else if code != Code::WDiscriminatorInvalid || !msgs.contains(code) {
+            // (The discriminator may have been named already, against the
+            // stomach/EGJ codes: once is enough.)
             msgs.push(
                 Message::value(code, field, value, "is not a code of")
                     .text(schema.name())
@@ -267,8 +269,9 @@ pub fn eod_basis<'a>(
         }
     }
     if !derived.problems.is_empty() && departed.is_none() {
-        // An invalid item is named once: a table that then rejects only
-        // invalid items says nothing more.
+        // An invalid item is named once: a table that then rejects it,
+        // alone or with valid items, says nothing more (the invalid code
+        // is the cause).
         let invalid: Vec<EodItem> = derived
             .problems
             .iter()
@@ -279,8 +282,7 @@ pub fn eod_basis<'a>(
             .collect();
         for p in &derived.problems {
             if let EodProblem::Rejected { items, .. } = p
-                && !items.is_empty()
-                && items.iter().all(|i| invalid.contains(i))
+                && items.iter().any(|i| invalid.contains(i))
             {
                 continue;
             }

@@ -116,6 +116,11 @@ pub struct Record<'a> {
     /// True when `size_mm` came from the NAACCR coded column (item 756,
     /// `tumorSizeSummary`), whose codes 990/998/999/000 have code meanings.
     pub size_coded: bool,
+    /// True when `size_mm` came from the item-756 column and a plain
+    /// millimetre column of the same row (`size_mm`, `tumor_size_mm`) is
+    /// non-blank too: a facts-only value (io-contract §19 item 2) that a row
+    /// with an EOD basis ignores with `W_FACTS_IGNORED`.
+    pub plain_size_shadowed: bool,
 }
 
 impl<'a> Record<'a> {
@@ -127,6 +132,7 @@ impl<'a> Record<'a> {
             values: [""; Field::COUNT],
             not_utf8: FieldSet::default(),
             size_coded: false,
+            plain_size_shadowed: false,
         }
     }
 
