@@ -313,3 +313,25 @@ fn the_recorded_stage_is_shown_on_flagged_rows() {
     assert_eq!(column(&stages, "recorded_stage"), ["1A", "1A", ""]);
     assert_eq!(column(&stages, "recorded_agrees"), ["", "", ""]);
 }
+
+/// io-contract §7 item 13: a row with several problems lists each; an EOD
+/// code SEER's tables reject is named also when a category is in error.
+#[test]
+fn an_eod_error_is_listed_beside_a_category_error() {
+    let d = Dir::new();
+    let stages = stage_text(
+        &d,
+        "site,histology,behavior,year,path_t,path_n,path_m,eod_primary_tumor,eod_regional_nodes,eod_mets\n\
+         C162,8246,3,2021,Tzz,N0,M0,XXX,000,00\n\
+         C250,8240,3,2021,T2,N0,M0,XXX,000,00\n",
+        &[],
+    );
+    assert_eq!(column(&stages, "status"), ["error", "error"]);
+    assert_eq!(
+        column(&stages, "messages"),
+        [
+            "E_T: path_t 'Tzz' is not a readable T category; E_EOD: eod_primary_tumor 'XXX' is not a code of stomach",
+            "E_EOD: eod_primary_tumor 'XXX' is not a code of net_pancreas",
+        ]
+    );
+}

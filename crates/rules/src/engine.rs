@@ -856,18 +856,16 @@ fn stage_tnm<'a>(
             Err(why) => msgs.push(Message::value(Code::EMultiple, Field::MultipleTumors, s, why)),
         }
     }
-    if msgs.has_error() {
-        return Status::Error;
-    }
+    // A row with several problems lists each (§7 item 13): the EOD items
+    // are checked also when another field is in error.
     let eod_stage = if eod_present {
-        let basis = eod_basis(eod, rec, schema, who, how.no_groups, msgs, trace);
-        if msgs.has_error() {
-            return Status::Error;
-        }
-        basis
+        eod_basis(eod, rec, schema, who, how.no_groups, msgs, trace)
     } else {
         None
     };
+    if msgs.has_error() {
+        return Status::Error;
+    }
     out.t_suffix = multiple;
 
     let bases: [(Basis, Option<Tnm>); 3] = [

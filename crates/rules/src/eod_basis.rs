@@ -138,6 +138,8 @@ impl<'s> ItemList<'s> {
 /// Derives the EOD basis of a routed record through SEER's tables. Pushes
 /// `E_EOD` (and `W_GRADE_INVALID` / `W_DISCRIMINATOR_INVALID`) messages;
 /// `None` when the basis is rejected or the schema has no SEER tables.
+/// Messages already in `msgs` (errors of other fields included) do not
+/// change what it checks.
 #[allow(clippy::too_many_arguments)]
 pub fn eod_basis<'a>(
     eod: &'static EodAlgorithm,
@@ -173,6 +175,7 @@ pub fn eod_basis<'a>(
     ];
     // The size is an EOD item only when read from the item-756 column.
     let coded_items = &coded_items[..if rec.size_coded { 5 } else { 4 }];
+    let mut too_long = false;
     for &item in coded_items {
         let field = field_of(item);
         let value = rec.get(field);
@@ -187,11 +190,12 @@ pub fn eod_basis<'a>(
                     "has more digits than its 3-digit code"
                 };
                 msgs.push(Message::value(Code::EEod, field, value, why));
+                too_long = true;
             }
             c => padded[item as usize] = Some(c),
         }
     }
-    if msgs.has_error() {
+    if too_long {
         return None;
     }
     let mut items = ItemList::default();
