@@ -109,7 +109,7 @@ fn missing_required_columns_exit_65_naming_what_was_found() {
     let run = netstage(&["stage", &f, "-o", &d.out()], None);
     run.expect_code(65);
     assert!(
-        run.stderr().contains("histology") && run.stderr().contains("id, site, year"),
+        run.stderr().contains("histology") && run.stderr().contains(r#""id", "site", "year""#),
         "{}",
         run.stderr()
     );

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use netstage_rules::Field;
+use netstage_rules::message::write_quoted;
 
 use crate::error::RunError;
 
@@ -156,6 +157,33 @@ fn resolve(header: &str) -> Option<Alias> {
     })
 }
 
+/// Most header names an error message lists.
+const SHOWN_HEADERS: usize = 40;
+
+/// A header as an error message shows it: quoted, cut to
+/// [`netstage_rules::message::QUOTE_LIMIT`] characters with control characters escaped. The first
+/// line of a file that is not CSV (XML, a headerless export) is a record,
+/// and messages never print records whole (io-contract §6).
+fn shown_header(header: &str) -> String {
+    let mut s = String::from("\"");
+    let _ = write_quoted(&mut s, header);
+    s.push('"');
+    s
+}
+
+/// The headers of a file as an error message lists them: at most
+/// [`SHOWN_HEADERS`], each as [`shown_header`] shows it.
+fn shown_headers(headers: &[String]) -> String {
+    if headers.is_empty() {
+        return "(none)".to_string();
+    }
+    let mut shown: Vec<String> = headers.iter().take(SHOWN_HEADERS).map(|h| shown_header(h)).collect();
+    if headers.len() > SHOWN_HEADERS {
+        shown.push(format!("and {} more", headers.len() - SHOWN_HEADERS));
+    }
+    shown.join(", ")
+}
+
 /// `--map COLUMN=FIELD` entries.
 #[derive(Clone, Debug, Default)]
 pub struct ColumnOverrides {
@@ -250,9 +278,9 @@ impl ColumnMap {
                 return Err(RunError::unusable(
                     path,
                     format!(
-                        "columns {:?} and {:?} both resolve to field {}; use --map COLUMN={} to choose one",
-                        headers[w[0].1],
-                        headers[w[1].1],
+                        "columns {} and {} both resolve to field {}; use --map COLUMN={} to choose one",
+                        shown_header(&headers[w[0].1]),
+                        shown_header(&headers[w[1].1]),
                         field.name(),
                         field.name()
                     ),
@@ -269,16 +297,16 @@ impl ColumnMap {
             .map(|f| f.name())
             .collect();
         if !missing.is_empty() {
-            let found: Vec<&str> = headers.iter().map(String::as_str).collect();
             return Err(RunError::unusable(
                 path,
                 format!(
-                    "required column(s) {} not found; columns found: {}",
+                    "required column(s) {} not found; columns found: {}{}",
                     missing.join(", "),
-                    if found.is_empty() {
-                        "(none)".to_string()
+                    shown_headers(headers),
+                    if headers.first().is_some_and(|h| h.trim_start().starts_with('<')) {
+                        " (the input looks like XML: NAACCR XML is read with --input-format xml)"
                     } else {
-                        found.join(", ")
+                        ""
                     }
                 ),
             ));
@@ -428,9 +456,29 @@ mod tests {
         assert_eq!(e.exit_code(), 65);
         let s = e.to_string();
         assert!(
-            s.contains("histology") && s.contains("columns found: site, year"),
+            s.contains("histology") && s.contains(r#"columns found: "site", "year""#),
             "{s}"
         );
+    }
+
+    /// The first line of a file that is not CSV is a record: it is never
+    /// printed whole (io-contract §6), and XML gets a hint.
+    #[test]
+    fn a_record_read_as_a_header_is_not_printed_whole() {
+        let line = format!(
+            "<NaaccrData><Patient><Item naaccrId=\"patientIdNumber\">P1</Item>{}",
+            "<Item naaccrId=\"x\">SECRET</Item>".repeat(10)
+        );
+        let e = map(&[&line]).unwrap_err().to_string();
+        assert!(!e.contains("SECRET"), "{e}");
+        assert!(e.contains(r#""<NaaccrData><Patient><Item naaccrId="pat...""#), "{e}");
+        assert!(e.contains("--input-format xml"), "{e}");
+        let many: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let e = map(&many).unwrap_err().to_string();
+        assert!(e.contains(r#""c39", and 60 more"#), "{e}");
+        assert!(!e.contains("c40"), "{e}");
+        assert!(!map(&["site", "year"]).unwrap_err().to_string().contains("XML"));
     }
 
     #[test]
