@@ -282,3 +282,17 @@ fn report_holds_no_record_value_and_no_report_skips_it() {
     .expect_code(65);
     assert!(!d.exists("failed/report.html"));
 }
+
+/// io-contract §20 item 16: a run without rows draws no chart; each
+/// section says so in one line.
+#[test]
+fn a_run_without_rows_draws_no_chart() {
+    let d = Dir::new();
+    let input = d.write("empty.csv", "site,histology,year\n");
+    let out = d.out();
+    netstage(&["stage", "--quiet", "-o", &out, &input], None).expect_code(0);
+    let html = d.read("out/report.html");
+    let (_, svgs) = parse(&html);
+    assert_eq!(svgs, 0, "{html}");
+    assert!(html.contains("<p class=\"empty\">No rows.</p>"), "{html}");
+}

@@ -441,19 +441,24 @@ pub fn render(summary: &Value, opts: &ReportOptions) -> String {
         .iter()
         .map(|s| (status_label(s), vec![(s.to_string(), count(&rows[*s]))]))
         .collect();
-    single_bars(
-        &mut out,
-        &Chart {
-            id: "status",
-            title: "Rows by status",
-            desc: "One bar per status: the number of rows with it.".into(),
-            keys: status_order.iter().map(|s| s.to_string()).collect(),
-            colour: status_colour,
-            label: status_label,
-        },
-        &status_rows,
-        opts,
-    );
+    // A run without rows draws no chart (io-contract §20 item 16).
+    if status_rows.iter().all(|(_, bars)| bars.iter().all(|(_, n)| *n == 0)) {
+        no_data(&mut out, "No rows.");
+    } else {
+        single_bars(
+            &mut out,
+            &Chart {
+                id: "status",
+                title: "Rows by status",
+                desc: "One bar per status: the number of rows with it.".into(),
+                keys: status_order.iter().map(|s| s.to_string()).collect(),
+                colour: status_colour,
+                label: status_label,
+            },
+            &status_rows,
+            opts,
+        );
+    }
     out.push_str("</section>\n");
 
     // Stage by site group.
