@@ -233,6 +233,28 @@ fn bytes_that_are_not_utf8_fail_the_item_that_is_read_and_are_ignored_elsewhere(
     );
 }
 
+/// io-contract §16: bytes that are not UTF-8 are handled as in CSV: a copied
+/// field keeps the rest of its value (each bad sequence shown as U+FFFD),
+/// and a genuine U+FFFD character is text, not bad bytes.
+#[test]
+fn bytes_that_are_not_utf8_read_as_the_same_bytes_in_csv() {
+    let d = Dir::new();
+    let mut doc = b"<NaaccrData><Patient><Item naaccrId=\"patientIdNumber\">ABC\xe9DEF</Item><Tumor>".to_vec();
+    doc.extend_from_slice(b"<Item naaccrId=\"tumorRecordNumber\">0\xe91</Item>");
+    doc.extend_from_slice(b"<Item naaccrId=\"primarySite\">C25\xef\xbf\xbd</Item>");
+    doc.extend_from_slice(b"<Item naaccrId=\"histologicTypeIcdO3\">8240</Item>");
+    doc.extend_from_slice(b"<Item naaccrId=\"dateOfDiagnosis\">20210101</Item></Tumor></Patient></NaaccrData>");
+    let xml = run_ok(&d, "in.xml", &doc);
+    let csv = b"record_id,tumor_record,site,histology,year\nABC\xe9DEF,0\xe91,C25\xef\xbf\xbd,8240,2021\n";
+    let d2 = Dir::new();
+    let csv = run_ok(&d2, "in.csv", csv);
+    for c in ["record_id", "tumor_record", "status", "messages"] {
+        assert_eq!(column(&xml, c), column(&csv, c), "{c}");
+    }
+    assert_eq!(column(&xml, "record_id"), ["ABC\u{FFFD}DEF"]);
+    assert!(column(&xml, "messages")[0].starts_with("E_SITE"), "{xml}");
+}
+
 #[test]
 fn documents_that_are_not_naaccr_xml_stop_the_run_naming_line_and_column() {
     let d = Dir::new();

@@ -12,9 +12,12 @@
 use std::io::{BufRead, Read};
 
 /// The character that stands for bytes that are not UTF-8 in the stream
-/// the parser sees (which must be UTF-8); an item holding it is given to
-/// staging as bytes that are not UTF-8, as a CSV field would be.
-pub const NOT_UTF8: &str = "\u{FFFD}";
+/// the parser sees (which must be UTF-8): U+FDD0, a Unicode noncharacter
+/// (reserved for a program's internal use, so not expected in registry
+/// data, where U+FFFD, left by an earlier lossy conversion, does occur).
+/// In an item, each one is given to staging as a byte that is not UTF-8,
+/// so the item reads as a CSV field holding the same bytes would.
+pub const NOT_UTF8: &str = "\u{FDD0}";
 
 /// Bytes read from the inner stream at a time.
 const CHUNK: usize = 256 * 1024;
@@ -253,7 +256,7 @@ mod tests {
         // A Latin-1 byte, and an incomplete character at the very end.
         assert_eq!(
             repaired(&[b"M\xfcller", b" \xe2\x82"]),
-            "M\u{FFFD}ller \u{FFFD}".as_bytes()
+            "M\u{FDD0}ller \u{FDD0}".as_bytes()
         );
         assert_eq!(repaired(&[]), b"");
         assert_eq!(repaired(&[b"\xEF\xBB", b"\xBFx"]), b"x");

@@ -668,9 +668,17 @@ impl XmlSource {
                 slot.clear();
                 slot.extend_from_slice(trimmed);
                 if memchr::memmem::find(slot, NOT_UTF8.as_bytes()).is_some() {
-                    // Give staging bytes that are not UTF-8, as CSV would.
-                    slot.clear();
-                    slot.push(0xFF);
+                    // Give staging bytes that are not UTF-8, as CSV would:
+                    // each marked sequence becomes one such byte, the rest
+                    // of the value is kept (a copied field shows it).
+                    let marked = std::mem::take(slot);
+                    let mut rest = &marked[..];
+                    while let Some(at) = memchr::memmem::find(rest, NOT_UTF8.as_bytes()) {
+                        slot.extend_from_slice(&rest[..at]);
+                        slot.push(0xFF);
+                        rest = &rest[at + NOT_UTF8.len()..];
+                    }
+                    slot.extend_from_slice(rest);
                 }
                 self.item = value;
             }
