@@ -349,6 +349,16 @@ fn gzip_stdin_forced_format_and_mixed_runs() {
         None,
     )
     .expect_code(0);
+    // Gzip told by its first bytes where no `.gz` says so: stdin, a renamed file.
+    let run = netstage(
+        &["stage", "-", "--input-format", "xml", "-o", &d.out(), "--quiet"],
+        Some(&gz),
+    );
+    run.expect_code(0);
+    assert_eq!(column(&d.read("out/stages.csv"), "stage_display"), ["II"]);
+    let renamed = d.write("export.xml", &gz);
+    netstage(&["stage", &renamed, "-o", &d.out(), "--quiet"], None).expect_code(0);
+    assert_eq!(column(&d.read("out/stages.csv"), "stage_display"), ["II"]);
     // XML and CSV in one run: the source column tells them apart.
     let xml = d.write("a.xml", doc.as_bytes());
     let csv = d.write(

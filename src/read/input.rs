@@ -2,7 +2,7 @@
 //! that hashes (sha256) and counts the raw bytes as they are read.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -12,7 +12,8 @@ use crate::error::RunError;
 use crate::read::read_ahead::ReadAhead;
 
 /// Input file format: by extension, or chosen for every input with
-/// `--input-format`. Compression (`.gz`) is told by the extension alone.
+/// `--input-format`. Compression is told by the extension (`.gz`) or, for
+/// CSV and XML, by the gzip stream's first two bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
     /// CSV, plain or gzip (also `-`, stdin).
@@ -143,14 +144,17 @@ pub fn open_text(path: &str, read_ahead: ReadAheadUse) -> Result<TextInput, RunE
         }
         (Box::new(f), Some(meta.len()))
     };
-    let counted = BufReader::with_capacity(
+    let mut counted = BufReader::with_capacity(
         READ_BUFFER,
         TallyReader {
             inner: raw,
             tally: tally.clone(),
         },
     );
-    let stream: Box<dyn Read + Send> = if is_gzip(path) {
+    // Also a gzip stream without `.gz` (stdin, a renamed file): its first
+    // two bytes, which no CSV or XML text starts with.
+    let gzip_magic = matches!(counted.fill_buf(), Ok([0x1f, 0x8b, ..]));
+    let stream: Box<dyn Read + Send> = if is_gzip(path) || gzip_magic {
         Box::new(BufReader::with_capacity(
             READ_BUFFER,
             flate2::read::MultiGzDecoder::new(counted),
