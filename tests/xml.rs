@@ -393,3 +393,33 @@ fn help_completions_and_man_page_name_every_input_format() {
     assert!(man.stdout().contains("stage"));
     netstage(&["completions", "tcsh"], None).expect_code(64);
 }
+
+/// io-contract §20 item 4: item text is read chunk by chunk (an unknown
+/// item's dropped, a read item's kept to its limit), and positions after it
+/// still name the right line and column.
+#[test]
+fn long_item_text_is_read_in_pieces_and_positions_stay_right() {
+    let d = Dir::new();
+    let lines = "y".repeat(99) + "\n";
+    let long = lines.repeat(5_000); // 500 KB and 5,000 lines: several reads
+    let items: String = NET_PANCREAS.iter().map(|(k, v)| item(k, v)).collect();
+    let mut doc = format!("<NaaccrData><Patient><Tumor>{items}");
+    doc.push_str(&format!("<Item naaccrId=\"textRemarks\">{long}&amp;{long}</Item>"));
+    doc.push_str(&format!("<Item naaccrId=\"gradeClinical\">{long}</Item></Tumor>"));
+    doc.push_str(&format!("<Tumor>{items}"));
+    doc.push_str(&format!(
+        "<Item naaccrId=\"textRemarks\">{long}</Item></Tumor></Patient></NaaccrData>\n"
+    ));
+    let stages = run_ok(&d, "in.xml", doc.as_bytes());
+    assert_eq!(column(&stages, "status"), ["error", "staged"]);
+    assert!(
+        column(&stages, "messages")[0].contains("item gradeClinical is longer than 1000 characters"),
+        "{stages}"
+    );
+    // An error after 10,000 lines of skipped text: line 10,001.
+    let bad = format!(
+        "<NaaccrData><Patient><Item naaccrId=\"textRemarks\">{long}{long}</Item> <Tumor x></Tumor></Patient></NaaccrData>"
+    );
+    let err = run_fails(&Dir::new(), bad.as_bytes());
+    assert!(err.contains("in.xml:10001:"), "{err}");
+}

@@ -46,6 +46,9 @@ pub struct XmlBytes<R> {
     /// on not yet before the current event.
     newlines: Vec<u64>,
     first: usize,
+    /// Bytes consumed by [`XmlBytes::take_text`], which the parser's
+    /// positions do not count.
+    taken: u64,
 }
 
 impl<R: Read> XmlBytes<R> {
@@ -65,6 +68,33 @@ impl<R: Read> XmlBytes<R> {
             line_start_before: 0,
             newlines: Vec::new(),
             first: 0,
+            taken: 0,
+        }
+    }
+
+    /// Consumes the text up to the next `<` or `&` (or the end), handing it
+    /// to `sink` chunk by chunk: the text the parser would read next as one
+    /// event, which it would hold whole, whatever its length. The parser's
+    /// positions after it are still mapped to the right line and column.
+    pub fn take_text(&mut self, mut sink: impl FnMut(&[u8])) -> std::io::Result<()> {
+        loop {
+            let available = self.fill_buf()?;
+            if available.is_empty() {
+                return Ok(());
+            }
+            let (n, done) = match memchr::memchr2(b'<', b'&', available) {
+                Some(i) => (i, true),
+                None => (available.len(), false),
+            };
+            sink(&available[..n]);
+            self.consume(n);
+            self.taken += n as u64;
+            if done {
+                return Ok(());
+            }
+            // Before the next chunk's newlines are indexed: those of this
+            // one are behind every later event.
+            self.mark();
         }
     }
 
@@ -83,9 +113,10 @@ impl<R: Read> XmlBytes<R> {
         }
     }
 
-    /// 1-based line and column (in bytes) of a byte offset within the
-    /// current event (consumed, or the next byte).
+    /// 1-based line and column (in bytes) of a parser's byte offset within
+    /// the current event (consumed, or the next byte).
     pub fn line_column(&self, offset: u64) -> (u64, u64) {
+        let offset = offset + self.taken;
         let mut line = self.lines_before + 1;
         let mut line_start = self.line_start_before;
         for &nl in &self.newlines[self.first..] {

@@ -187,6 +187,25 @@ impl Level {
     }
 }
 
+/// Appends decoded text to an item (`chars`: its characters so far),
+/// keeping at most one character over the limit (an over-long item is a
+/// problem, not a buffer).
+fn push_item_bytes(item: &mut Vec<u8>, chars: &mut usize, bytes: &[u8]) {
+    if *chars > MAX_ITEM_CHARS {
+        return;
+    }
+    for &b in bytes {
+        // Count characters: every byte that does not continue one.
+        if b & 0xC0 != 0x80 {
+            *chars += 1;
+            if *chars > MAX_ITEM_CHARS {
+                return;
+            }
+        }
+        item.push(b);
+    }
+}
+
 /// The byte stream the parser reads: repaired to UTF-8, lines counted.
 type XmlStream = XmlBytes<Box<dyn Read + Send>>;
 
@@ -326,6 +345,23 @@ impl XmlSource {
 
     /// Reads and handles one event.
     fn next_event(&mut self) -> Result<(), RunError> {
+        // The text of an item, or of a skipped element, is taken here chunk
+        // by chunk, not as one parser event held whole (io-contract §20
+        // item 4): dropped when skipped, else kept up to the item's limit.
+        // Both follow a start tag or a reference, so the parser is between
+        // a markup and a text when the text is taken from under it.
+        if self.skipping > 0 {
+            self.reader
+                .get_mut()
+                .take_text(|_| {})
+                .map_err(|e| read_error(&self.path, e))?;
+        } else if let Some(Place::Item(..)) = self.places.last() {
+            let reader = self.reader.get_mut();
+            let (item, chars) = (&mut self.item, &mut self.item_chars);
+            reader
+                .take_text(|bytes| push_item_bytes(item, chars, bytes))
+                .map_err(|e| read_error(&self.path, e))?;
+        }
         self.reader.get_mut().mark();
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
@@ -534,22 +570,9 @@ impl XmlSource {
         Ok(())
     }
 
-    /// Appends decoded text to the open item, keeping at most one character
-    /// over the limit (an over-long item is a problem, not a buffer).
+    /// Appends decoded text to the open item ([`push_item_bytes`]).
     fn push_item_bytes(&mut self, bytes: &[u8]) {
-        if self.item_chars > MAX_ITEM_CHARS {
-            return;
-        }
-        for &b in bytes {
-            // Count characters: every byte that does not continue one.
-            if b & 0xC0 != 0x80 {
-                self.item_chars += 1;
-                if self.item_chars > MAX_ITEM_CHARS {
-                    return;
-                }
-            }
-            self.item.push(b);
-        }
+        push_item_bytes(&mut self.item, &mut self.item_chars, bytes);
     }
 
     fn open_element(&mut self, e: &BytesStart<'_>, scan: &ElementScan, empty: bool, at: u64) -> Result<(), RunError> {
