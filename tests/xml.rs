@@ -335,7 +335,16 @@ fn gzip_stdin_forced_format_and_mixed_runs() {
     assert_eq!(column(&stages, "stage_display"), ["II"]);
     // A member cut short stops the run.
     let cut = d.write("cut.xml.gz", &gz[..gz.len() - 12]);
-    netstage(&["stage", &cut, "-o", &d.out(), "--quiet"], None).expect_code(65);
+    let run = netstage(&["stage", &cut, "-o", &d.out(), "--quiet"], None);
+    run.expect_code(65);
+    // Named by where its readable bytes end (io-contract §16, §20 item 6):
+    // past the whole first member, on the document's one line.
+    let err = run.stderr();
+    let at = err.split("cut.xml.gz:1:").nth(1).unwrap_or_else(|| panic!("{err}"));
+    let (col, what) = at.split_once(": ").unwrap_or_else(|| panic!("{err}"));
+    let col: usize = col.parse().unwrap_or_else(|_| panic!("{err}"));
+    assert!(col > doc.len() / 2 && col <= doc.len(), "{err}");
+    assert!(what.starts_with("unreadable or truncated input"), "{err}");
     // stdin, and a file without the extension, read as XML when told so.
     let run = netstage(
         &["stage", "-", "--input-format", "xml", "-o", &d.out(), "--quiet"],

@@ -113,6 +113,12 @@ impl<R: Read> XmlBytes<R> {
         }
     }
 
+    /// The parser's offset of the end of the bytes read so far (where a
+    /// stream that cannot be read on stopped).
+    pub fn end_offset(&self) -> u64 {
+        (self.buf_offset + self.end as u64).saturating_sub(self.taken)
+    }
+
     /// 1-based line and column (in bytes) of a parser's byte offset within
     /// the current event (consumed, or the next byte).
     pub fn line_column(&self, offset: u64) -> (u64, u64) {

@@ -343,6 +343,20 @@ impl XmlSource {
         }
     }
 
+    /// A failure to read on: a stream that cannot be decoded (a gzip
+    /// member cut short, say) is a truncated file, named by the line and
+    /// column where its readable bytes end (io-contract §16); other I/O
+    /// errors are the system's.
+    fn input_error(&self, e: std::io::Error) -> RunError {
+        use std::io::ErrorKind::{InvalidData, InvalidInput, UnexpectedEof};
+        if matches!(e.kind(), UnexpectedEof | InvalidData | InvalidInput) {
+            let at = self.reader.get_ref().end_offset();
+            self.syntax_error(at, format!("unreadable or truncated input: {e}"))
+        } else {
+            read_error(&self.path, e)
+        }
+    }
+
     /// Reads and handles one event.
     fn next_event(&mut self) -> Result<(), RunError> {
         // The text of an item, or of a skipped element, is taken here chunk
@@ -350,17 +364,17 @@ impl XmlSource {
         // item 4): dropped when skipped, else kept up to the item's limit.
         // Both follow a start tag or a reference, so the parser is between
         // a markup and a text when the text is taken from under it.
-        if self.skipping > 0 {
-            self.reader
-                .get_mut()
-                .take_text(|_| {})
-                .map_err(|e| read_error(&self.path, e))?;
+        let taken = if self.skipping > 0 {
+            self.reader.get_mut().take_text(|_| {})
         } else if let Some(Place::Item(..)) = self.places.last() {
             let reader = self.reader.get_mut();
             let (item, chars) = (&mut self.item, &mut self.item_chars);
-            reader
-                .take_text(|bytes| push_item_bytes(item, chars, bytes))
-                .map_err(|e| read_error(&self.path, e))?;
+            reader.take_text(|bytes| push_item_bytes(item, chars, bytes))
+        } else {
+            Ok(())
+        };
+        if let Err(e) = taken {
+            return Err(self.input_error(e));
         }
         self.reader.get_mut().mark();
         let mut buf = std::mem::take(&mut self.buf);
@@ -375,7 +389,7 @@ impl XmlSource {
         let event = match self.reader.read_event_into(buf) {
             Ok(e) => e,
             Err(quick_xml::Error::Io(io)) => {
-                return Err(read_error(&self.path, std::io::Error::new(io.kind(), io.to_string())));
+                return Err(self.input_error(std::io::Error::new(io.kind(), io.to_string())));
             }
             Err(e) => {
                 let at = self.reader.error_position();
