@@ -335,3 +335,37 @@ fn an_eod_error_is_listed_beside_a_category_error() {
         ]
     );
 }
+
+/// io-contract §1 (explain shows "the matrix cell used") and §19 item 13:
+/// for the appendix, the grade that picks the M1b cell is shown; G1 M1b is
+/// IVA, G3 M1b IVB (AJCC 8th, appendix carcinoma).
+#[test]
+fn explain_names_the_appendix_grade() {
+    for (grade, stage) in [("1", "stage 4A (IVA)"), ("3", "stage 4B (IVB)")] {
+        let run = netstage(
+            &[
+                "explain",
+                "--site",
+                "C181",
+                "--histology",
+                "8246",
+                "--year",
+                "2021",
+                "--path-t",
+                "pT3",
+                "--path-n",
+                "pN0",
+                "--path-m",
+                "pM1b",
+                "--grade-path",
+                grade,
+            ],
+            None,
+        );
+        run.expect_code(0);
+        let out = run.stdout();
+        let want = format!("Grade for SEER's appendix stage table (path and clin bases): {grade} ");
+        assert!(out.contains(&want), "{out}");
+        assert!(out.contains(stage), "{out}");
+    }
+}

@@ -877,6 +877,16 @@ fn stage_tnm<'a>(
         return no_stage_group(bases, eod_stage, out, trace, schema);
     }
     let lookup = |basis: Basis, tnm: Tnm| groups.stage(basis, tnm, opts.strict_ajcc && schema.chapter.is_net());
+    // explain names the grade that picks the appendix's M1b cell (§1, §19 item 13).
+    if let Groups::Organ(o) = &groups
+        && let Some(grade) = o.appendix_grade()
+        && (bases[0].1.is_some() || bases[1].1.is_some())
+    {
+        trace.step(format_args!(
+            "Grade for SEER's appendix stage table (path and clin bases): {grade} (the higher of grade_path and \
+             grade_clin among 1-3, else grade if 1-3, else 9); with M1b it picks the cell."
+        ));
+    }
     // The stage of each present category or facts basis.
     let [path_stage, clin_stage, facts_stage]: [Option<BasisStage>; 3] = bases.map(|(basis, tnm)| {
         tnm.map(|tnm| {

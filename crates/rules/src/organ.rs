@@ -81,6 +81,14 @@ impl OrganStager {
         })
     }
 
+    /// The grade the path and clin bases pass to SEER's stage table: the
+    /// appendix's (io-contract §19 item 13), `None` for other chapters.
+    pub fn appendix_grade(&self) -> Option<&str> {
+        self.chapter
+            .has_hook(Hook::AppendixGrade)
+            .then(|| std::str::from_utf8(&self.grade).unwrap_or("9"))
+    }
+
     /// Whether the chapter has the category.
     pub fn defines(&self, c: Category) -> bool {
         self.chapter.defines(c).unwrap_or(false)
