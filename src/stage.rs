@@ -184,12 +184,10 @@ fn read_record<'a, R: RawRow<'a>>(raw: R, columns: &ColumnMap, record: &mut Reco
         if field == Field::SizeMm {
             // The size is read as item-756 codes when the 756 column gave it.
             record.size_coded = column.is_some() && column == columns.coded_size_column;
-            // A plain millimetre column beside it is facts-only (§19 item 2).
-            record.plain_size_shadowed = record.size_coded
-                && columns
-                    .columns(field)
-                    .iter()
-                    .any(|&i| Some(i) != column && !is_blank_text(raw.text(i)));
+            // A plain millimetre column beside it is facts-only (§19 item 2);
+            // its ` - labeled` twin is the same item (§12).
+            record.plain_size_shadowed =
+                record.size_coded && columns.plain_size_columns.iter().any(|&i| !is_blank_text(raw.text(i)));
         }
         match value {
             Value::Text(s) => {

@@ -203,6 +203,17 @@ fn a_plain_size_beside_the_item_756_size_is_facts_only() {
     assert_eq!(messages[0], shadowed);
     assert_eq!(messages[1], shadowed);
     assert_eq!(messages[2], "");
+    // The SEER*Stat labeled twin of the 756 column is the same item (§12).
+    let d = Dir::new();
+    let stages = stage_text(
+        &d,
+        "site,histology,behavior,year,eod_primary_tumor,eod_regional_nodes,eod_mets,\
+         Tumor Size Summary (2016+),Tumor Size Summary (2016+) - labeled\n\
+         C251,8240,3,2019,100,000,00,015,15 mm or 1.5 cm\n",
+        &[],
+    );
+    assert_eq!(column(&stages, "stage"), ["1"]);
+    assert_eq!(column(&stages, "messages"), [""]);
     assert!(
         messages[3].starts_with("W_FACTS_IGNORED: size_mm is ignored: the EOD basis is present"),
         "{}",

@@ -243,6 +243,9 @@ pub struct ColumnMap {
     /// The NAACCR coded size column (item 756), when the file has one: a
     /// row whose `size_mm` comes from it reads the value as item-756 codes.
     pub coded_size_column: Option<usize>,
+    /// The size columns that are plain millimetres (not item 756 nor its
+    /// ` - labeled` twin): facts-only beside an EOD basis (§19 item 2).
+    pub plain_size_columns: Vec<usize>,
     /// Columns no field uses: (index, header).
     pub unused: Vec<(usize, String)>,
     /// Number of header columns.
@@ -272,6 +275,7 @@ impl ColumnMap {
         }
         let mut sources = vec![Vec::new(); Field::COUNT];
         let mut coded_size_column = None;
+        let mut plain_size_columns = Vec::new();
         for (field, mut cols) in by_field {
             cols.sort();
             if let Some(w) = cols.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -288,6 +292,7 @@ impl ColumnMap {
             }
             if field == Field::SizeMm {
                 coded_size_column = cols.iter().find(|c| c.2).map(|c| c.1);
+                plain_size_columns = cols.iter().filter(|c| !c.2).map(|c| c.1).collect();
             }
             sources[field as usize] = cols.iter().map(|c| c.1).collect();
         }
@@ -322,6 +327,7 @@ impl ColumnMap {
             single,
             by_priority,
             coded_size_column,
+            plain_size_columns,
             unused,
             width: headers.len(),
         })
@@ -344,6 +350,7 @@ impl ColumnMap {
             single,
             by_priority,
             coded_size_column: self.coded_size_column.and_then(pos),
+            plain_size_columns: self.plain_size_columns.iter().filter_map(|&i| pos(i)).collect(),
             unused: self
                 .unused
                 .iter()
