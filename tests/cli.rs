@@ -237,6 +237,39 @@ fn gzip_input_matches_plain_and_truncated_gzip_exits_65() {
     assert!(!d.path().join("out2/stages.csv").exists());
 }
 
+/// A gzip stream on stdin is told by its first two bytes, also when the
+/// pipe hands over the first byte alone.
+#[test]
+fn gzip_on_stdin_is_told_by_its_first_bytes_however_they_arrive() {
+    use std::process::{Command, Stdio};
+    let d = Dir::new();
+    let plain = std::fs::read(sample("naaccr_xml_ids.csv")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    let gz = gz.finish().unwrap();
+    let out = d.path().join("gz").display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_netstage"))
+        .args(["stage", "-", "--quiet", "-o", &out])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(&gz[..1]).unwrap();
+    pipe.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    pipe.write_all(&gz[1..]).unwrap();
+    drop(pipe);
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    netstage(
+        &["stage", &sample("naaccr_xml_ids.csv"), "-o", &d.out(), "--quiet"],
+        None,
+    )
+    .expect_code(0);
+    assert_eq!(d.read("gz/stages.csv"), d.read("out/stages.csv"));
+}
+
 #[test]
 fn stdin_input_and_several_inputs_tag_source() {
     let d = Dir::new();

@@ -2,13 +2,13 @@
 //! that hashes (sha256) and counts the raw bytes as they are read.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::RunError;
+use crate::error::{RunError, read_error};
 use crate::read::read_ahead::ReadAhead;
 
 /// Input file format: by extension, or chosen for every input with
@@ -144,16 +144,25 @@ pub fn open_text(path: &str, read_ahead: ReadAheadUse) -> Result<TextInput, RunE
         }
         (Box::new(f), Some(meta.len()))
     };
-    let mut counted = BufReader::with_capacity(
-        READ_BUFFER,
-        TallyReader {
-            inner: raw,
-            tally: tally.clone(),
-        },
-    );
+    let mut tallied = TallyReader {
+        inner: raw,
+        tally: tally.clone(),
+    };
     // Also a gzip stream without `.gz` (stdin, a renamed file): its first
-    // two bytes, which no CSV or XML text starts with.
-    let gzip_magic = matches!(counted.fill_buf(), Ok([0x1f, 0x8b, ..]));
+    // two bytes, which no CSV or XML text starts with (read whole, however
+    // a pipe hands them over, and then given back to the stream).
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < head.len() {
+        match tallied.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(read_error(path, e)),
+        }
+    }
+    let gzip_magic = head[..got] == [0x1f, 0x8b];
+    let counted = BufReader::with_capacity(READ_BUFFER, io::Cursor::new(head).take(got as u64).chain(tallied));
     let stream: Box<dyn Read + Send> = if is_gzip(path) || gzip_magic {
         Box::new(BufReader::with_capacity(
             READ_BUFFER,

@@ -256,7 +256,8 @@ struct ElementScan {
 }
 
 impl XmlSource {
-    /// Opens the input. Nothing is read until the first batch.
+    /// Opens the input (reading its first two bytes, which tell gzip); the
+    /// rest is read batch by batch.
     pub fn open(path: &str) -> Result<XmlSource, RunError> {
         let TextInput { stream, tally, .. } = open_text(path, ReadAheadUse::Thread)?;
         XmlSource::from_stream(path, stream, tally)
