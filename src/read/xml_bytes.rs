@@ -76,10 +76,15 @@ impl<R: Read> XmlBytes<R> {
     /// to `sink` chunk by chunk: the text the parser would read next as one
     /// event, which it would hold whole, whatever its length. The parser's
     /// positions after it are still mapped to the right line and column.
+    #[inline]
     pub fn take_text(&mut self, mut sink: impl FnMut(&[u8])) -> std::io::Result<()> {
         loop {
             let available = self.fill_buf()?;
             if available.is_empty() {
+                return Ok(());
+            }
+            // Markup next (between two tags, the usual case): no text.
+            if available[0] == b'<' {
                 return Ok(());
             }
             let (n, done) = match memchr::memchr2(b'<', b'&', available) {

@@ -360,19 +360,21 @@ impl XmlSource {
 
     /// Reads and handles one event.
     fn next_event(&mut self) -> Result<(), RunError> {
-        // The text of an item, or of a skipped element, is taken here chunk
-        // by chunk, not as one parser event held whole (io-contract §20
-        // item 4): dropped when skipped, else kept up to the item's limit.
-        // Both follow a start tag or a reference, so the parser is between
-        // a markup and a text when the text is taken from under it.
-        let taken = if self.skipping > 0 {
-            self.reader.get_mut().take_text(|_| {})
-        } else if let Some(Place::Item(..)) = self.places.last() {
-            let reader = self.reader.get_mut();
-            let (item, chars) = (&mut self.item, &mut self.item_chars);
-            reader.take_text(|bytes| push_item_bytes(item, chars, bytes))
-        } else {
-            Ok(())
+        // Text inside the root is taken here chunk by chunk, not as one
+        // parser event held whole (io-contract §20 items 4 and 9): an
+        // item's kept up to its limit, any other dropped (the parser's
+        // event would be too). Every event leaves the parser between a
+        // markup or reference and a text, so the text can be taken from
+        // under it. Text outside the root is left to the parser, which
+        // must see it to report it.
+        let taken = match self.places.last() {
+            Some(Place::Item(..)) if self.skipping == 0 => {
+                let reader = self.reader.get_mut();
+                let (item, chars) = (&mut self.item, &mut self.item_chars);
+                reader.take_text(|bytes| push_item_bytes(item, chars, bytes))
+            }
+            Some(_) => self.reader.get_mut().take_text(|_| {}),
+            None => Ok(()),
         };
         if let Err(e) = taken {
             return Err(self.input_error(e));
