@@ -198,6 +198,15 @@ fn read_record<'a, R: RawRow<'a>>(raw: R, columns: &ColumnMap, record: &mut Reco
             }
         }
     }
+    // No behavior column: the one in `ICD-O-3 Hist/behav` (`8240/1: ...`)
+    // beside its coded twin (io-contract §2.1, §12).
+    if let Some(i) = columns.behavior_from_twin
+        && let Some(Ok(text)) = raw.text(i)
+        && let Some((_, after)) = text.split_once('/')
+        && let Some(behavior) = after.get(..1).filter(|b| b.bytes().all(|c| c.is_ascii_digit()))
+    {
+        record.set(Field::Behavior, behavior);
+    }
 }
 
 /// Hands a block's staged rows (numbered from `next_row`) to the sink, in

@@ -582,3 +582,36 @@ fn readme_stage_synopsis_follows_the_flag_definitions() {
         "--input-format, --output-format and --edition list their values"
     );
 }
+
+/// io-contract §2.1 and §12: a SEER*Stat export without a behavior column
+/// takes the behavior after the `/` of `ICD-O-3 Hist/behav`, also when its
+/// coded twin gives the histology; a labeled twin beside another column
+/// than its coded one is ambiguous (exit 65).
+#[test]
+fn seerstat_behavior_comes_from_the_labeled_histology() {
+    let d = Dir::new();
+    let f = d.write(
+        "seer.csv",
+        "Patient ID,Year of diagnosis,Primary Site,Primary Site - labeled,ICD-O-3 Hist/behav,Histologic Type ICD-O-3,\
+         Derived EOD 2018 T (2018+),Derived EOD 2018 N (2018+),Derived EOD 2018 M (2018+)\n\
+         B1,2021,187,C18.7-Sigmoid colon,\"8240/1: Carcinoid tumor, uncertain\",8240,T1,N0,M0\n\
+         B2,2021,187,C18.7-Sigmoid colon,\"8240/3: Carcinoid tumor, NOS\",8240,T1,N0,M0\n",
+    );
+    netstage(&["stage", &f, "-o", &d.out(), "--quiet"], None).expect_code(0);
+    let stages = d.read("out/stages.csv");
+    assert_eq!(column(&stages, "status"), ["not_applicable", "staged"]);
+    let messages = column(&stages, "messages");
+    assert!(messages[0].contains("N_BEHAVIOR"), "{}", messages[0]);
+    assert!(!messages[1].contains("W_BEHAVIOR_DEFAULTED"), "{}", messages[1]);
+    let f = d.write(
+        "mixed.csv",
+        "site,Primary Site - labeled,histology\nC250,C18.7-Sigmoid,8240\n",
+    );
+    let run = netstage(&["stage", &f, "-o", &d.out(), "--quiet"], None);
+    run.expect_code(65);
+    assert!(
+        run.stderr().contains("both resolve to field primary_site"),
+        "{}",
+        run.stderr()
+    );
+}

@@ -134,15 +134,35 @@ fn item_number(raw: &str, norm: &str) -> Option<u16> {
     digits_of(&upper[i + 2..])
 }
 
-/// Resolves one header to an alias.
-fn resolve(header: &str) -> Option<Alias> {
+/// The normalised name of `Histologic Type ICD-O-3`, the coded column whose
+/// SEER*Stat labeled twin is `ICD-O-3 Hist/behav`.
+const HISTOLOGY_CODED: &str = "histologictypeicdo3";
+
+/// The normalised name of `ICD-O-3 Hist/behav`.
+const HISTOLOGY_LABELED: &str = "icdo3hist/behav";
+
+/// Resolves one header to an alias, with its normalised name and, for a
+/// SEER*Stat labeled twin, the normalised name of the coded column it
+/// gives way to (io-contract §12).
+fn resolve_twin(header: &str) -> Option<(Alias, String, Option<String>)> {
     let (stripped, labeled) = strip_seerstat(header);
     let norm = normalise(stripped);
+    let partner = if labeled {
+        Some(norm.clone())
+    } else {
+        (norm == HISTOLOGY_LABELED).then(|| HISTOLOGY_CODED.to_string())
+    };
+    let alias = resolve_stripped(stripped, &norm, labeled)?;
+    Some((alias, norm, partner))
+}
+
+/// The alias of a header already stripped of SEER*Stat suffixes and normalised.
+fn resolve_stripped(stripped: &str, norm: &str, labeled: bool) -> Option<Alias> {
     let alias = ALIASES
         .iter()
-        .find(|(names, _, _)| names.contains(&norm.as_str()))
+        .find(|(names, _, _)| names.contains(&norm))
         .or_else(|| {
-            let item = item_number(stripped, &norm)?;
+            let item = item_number(stripped, norm)?;
             ALIASES.iter().find(|(_, items, _)| items.contains(&item))
         })
         .map(|(_, _, alias)| *alias)?;
@@ -246,6 +266,10 @@ pub struct ColumnMap {
     /// The size columns that are plain millimetres (not item 756 nor its
     /// ` - labeled` twin): facts-only beside an EOD basis (§19 item 2).
     pub plain_size_columns: Vec<usize>,
+    /// A labeled histology twin (`ICD-O-3 Hist/behav`) beside its coded
+    /// column, when no column gives the behavior: the behavior after its
+    /// `/` fills the field (io-contract §2.1, §12).
+    pub behavior_from_twin: Option<usize>,
     /// Columns no field uses: (index, header).
     pub unused: Vec<(usize, String)>,
     /// Number of header columns.
@@ -256,39 +280,64 @@ impl ColumnMap {
     /// Resolves a header row. Missing required columns and ambiguous columns
     /// are run-level errors (exit 65) naming what was found.
     pub fn resolve(path: &str, headers: &[String], overrides: &ColumnOverrides) -> Result<ColumnMap, RunError> {
-        let mut by_field: BTreeMap<Field, Vec<(u8, usize, bool)>> = BTreeMap::new();
+        // Per field: (priority, index, coded size, normalised name, the
+        // coded column a labeled twin gives way to).
+        type Col = (u8, usize, bool, String, Option<String>);
+        let mut by_field: BTreeMap<Field, Vec<Col>> = BTreeMap::new();
         let mut unused = Vec::new();
         for (i, h) in headers.iter().enumerate() {
-            let (field, priority, coded) = if let Some(f) = overrides.lookup(h, headers) {
-                let coded = resolve(h).is_some_and(|a| a.field == Field::SizeMm && a.coded_size);
-                (f, 0, coded)
+            let resolved = resolve_twin(h);
+            let col = if let Some(f) = overrides.lookup(h, headers) {
+                let coded = resolved
+                    .as_ref()
+                    .is_some_and(|(a, _, _)| a.field == Field::SizeMm && a.coded_size);
+                (f, (0, i, coded, String::new(), None))
             } else {
-                match resolve(h) {
-                    Some(a) if !overrides.maps_field(a.field) => (a.field, a.priority, a.coded_size),
+                match resolved {
+                    Some((a, norm, partner)) if !overrides.maps_field(a.field) => {
+                        (a.field, (a.priority, i, a.coded_size, norm, partner))
+                    }
                     _ => {
                         unused.push((i, h.clone()));
                         continue;
                     }
                 }
             };
-            by_field.entry(field).or_default().push((priority, i, coded));
+            by_field.entry(col.0).or_default().push(col.1);
         }
+        let ambiguous = |a: usize, b: usize, field: Field| {
+            RunError::unusable(
+                path,
+                format!(
+                    "columns {} and {} both resolve to field {}; use --map COLUMN={} to choose one",
+                    shown_header(&headers[a.min(b)]),
+                    shown_header(&headers[a.max(b)]),
+                    field.name(),
+                    field.name()
+                ),
+            )
+        };
         let mut sources = vec![Vec::new(); Field::COUNT];
         let mut coded_size_column = None;
         let mut plain_size_columns = Vec::new();
+        let mut behavior_twin = None;
         for (field, mut cols) in by_field {
             cols.sort();
             if let Some(w) = cols.windows(2).find(|w| w[0].0 == w[1].0) {
-                return Err(RunError::unusable(
-                    path,
-                    format!(
-                        "columns {} and {} both resolve to field {}; use --map COLUMN={} to choose one",
-                        shown_header(&headers[w[0].1]),
-                        shown_header(&headers[w[1].1]),
-                        field.name(),
-                        field.name()
-                    ),
-                ));
+                return Err(ambiguous(w[0].1, w[1].1, field));
+            }
+            // A labeled twin is one field with its own coded column only
+            // (io-contract §12): beside any other column it is ambiguous.
+            for twin in cols.iter().filter(|c| c.4.is_some()) {
+                let others = cols.iter().filter(|c| c.1 != twin.1);
+                if let Some(other) = others.clone().next()
+                    && !others.clone().any(|c| c.4.is_none() && Some(&c.3) == twin.4.as_ref())
+                {
+                    return Err(ambiguous(twin.1, other.1, field));
+                }
+                if field == Field::Histology && cols.len() > 1 {
+                    behavior_twin = Some(twin.1);
+                }
             }
             if field == Field::SizeMm {
                 coded_size_column = cols.iter().find(|c| c.2).map(|c| c.1);
@@ -305,9 +354,19 @@ impl ColumnMap {
             return Err(RunError::unusable(
                 path,
                 format!(
-                    "required column(s) {} not found; columns found: {}{}",
+                    "required column(s) {} not found; {}{}",
                     missing.join(", "),
-                    shown_headers(headers),
+                    if sources.iter().all(Vec::is_empty) && !headers.is_empty() {
+                        // No header names a field: the first line may be a
+                        // record, which is never printed (§6).
+                        format!(
+                            "none of the {} columns of the first line is a field netstage reads (the first line must \
+                             be a header)",
+                            headers.len()
+                        )
+                    } else {
+                        format!("columns found: {}", shown_headers(headers))
+                    },
                     if headers.first().is_some_and(|h| h.trim_start().starts_with('<')) {
                         " (the input looks like XML: NAACCR XML is read with --input-format xml)"
                     } else {
@@ -316,6 +375,9 @@ impl ColumnMap {
                 ),
             ));
         }
+        // The behavior in `ICD-O-3 Hist/behav` (`8240/1: ...`) when its coded
+        // twin gives the histology and no column gives the behavior (§2.1).
+        let behavior_from_twin = behavior_twin.filter(|_| sources[Field::Behavior as usize].is_empty());
         let present: Vec<Field> = Field::ALL
             .into_iter()
             .filter(|f| !sources[*f as usize].is_empty())
@@ -328,6 +390,7 @@ impl ColumnMap {
             by_priority,
             coded_size_column,
             plain_size_columns,
+            behavior_from_twin,
             unused,
             width: headers.len(),
         })
@@ -351,6 +414,7 @@ impl ColumnMap {
             by_priority,
             coded_size_column: self.coded_size_column.and_then(pos),
             plain_size_columns: self.plain_size_columns.iter().filter_map(|&i| pos(i)).collect(),
+            behavior_from_twin: self.behavior_from_twin.and_then(pos),
             unused: self
                 .unused
                 .iter()
@@ -412,7 +476,7 @@ mod tests {
     }
 
     fn field_of(header: &str) -> Option<Field> {
-        resolve(header).map(|a| a.field)
+        resolve_twin(header).map(|(a, _, _)| a.field)
     }
 
     #[test]
@@ -439,8 +503,8 @@ mod tests {
         assert_eq!(field_of("Year of diagnosis"), Some(Field::Year));
         assert_eq!(field_of("dateOfDiagnosis"), Some(Field::Year));
         assert_eq!(field_of("Tumor Size Summary (2016+)"), Some(Field::SizeMm));
-        assert!(resolve("Tumor Size Summary (2016+)").unwrap().coded_size);
-        assert!(!resolve("size_mm").unwrap().coded_size);
+        assert!(resolve_twin("Tumor Size Summary (2016+)").unwrap().0.coded_size);
+        assert!(!resolve_twin("size_mm").unwrap().0.coded_size);
         assert_eq!(field_of("Regional nodes positive (1988+)"), Some(Field::NodesPositive));
         assert_eq!(field_of("Derived EOD 2018 T (2018+)"), Some(Field::T));
         assert_eq!(
@@ -469,23 +533,74 @@ mod tests {
     }
 
     /// The first line of a file that is not CSV is a record: it is never
-    /// printed whole (io-contract §6), and XML gets a hint.
+    /// printed (io-contract §6), and XML gets a hint. A header that names
+    /// some field is listed, each name cut, at most 40 of them.
     #[test]
-    fn a_record_read_as_a_header_is_not_printed_whole() {
+    fn a_record_read_as_a_header_is_not_printed() {
         let line = format!(
             "<NaaccrData><Patient><Item naaccrId=\"patientIdNumber\">P1</Item>{}",
             "<Item naaccrId=\"x\">SECRET</Item>".repeat(10)
         );
         let e = map(&[&line]).unwrap_err().to_string();
-        assert!(!e.contains("SECRET"), "{e}");
-        assert!(e.contains(r#""<NaaccrData><Patient><Item naaccrId="pat...""#), "{e}");
+        assert!(!e.contains("NaaccrData") && !e.contains("SECRET"), "{e}");
+        assert!(e.contains("none of the 1 columns of the first line"), "{e}");
         assert!(e.contains("--input-format xml"), "{e}");
-        let many: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
+        // A headerless CSV: record 1 is the "header".
+        let e = map(&["SYN0115262", "01", "F", "65", "C187", "8140", "3"])
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("SYN0115262") && !e.contains("C187"), "{e}");
+        assert!(e.contains("none of the 7 columns"), "{e}");
+        let mut many: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
+        many.push("year".into());
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         let e = map(&many).unwrap_err().to_string();
-        assert!(e.contains(r#""c39", and 60 more"#), "{e}");
+        assert!(e.contains(r#""c39", and 61 more"#), "{e}");
         assert!(!e.contains("c40"), "{e}");
+        let long = "y".repeat(60);
+        let e = map(&["site", &long]).unwrap_err().to_string();
+        assert!(e.contains(&format!("\"{}...\"", "y".repeat(40))), "{e}");
         assert!(!map(&["site", "year"]).unwrap_err().to_string().contains("XML"));
+    }
+
+    /// io-contract §12: a SEER*Stat labeled twin is one field with its own
+    /// coded column only; beside any other column of the field it is
+    /// ambiguous (exit 65). The behavior of `ICD-O-3 Hist/behav` is read
+    /// when no column gives one (§2.1).
+    #[test]
+    fn a_labeled_twin_pairs_with_its_coded_column_only() {
+        let m = map(&[
+            "Primary Site",
+            "Primary Site - labeled",
+            "Histologic Type ICD-O-3",
+            "ICD-O-3 Hist/behav",
+        ])
+        .unwrap();
+        assert_eq!(m.columns(Field::PrimarySite), &[0, 1]);
+        assert_eq!(m.columns(Field::Histology), &[2, 3]);
+        assert_eq!(m.behavior_from_twin, Some(3));
+        let m = map(&[
+            "Primary Site",
+            "Histologic Type ICD-O-3",
+            "ICD-O-3 Hist/behav",
+            "behavior",
+        ])
+        .unwrap();
+        assert_eq!(m.behavior_from_twin, None);
+        // Alone, a twin is the field.
+        let m = map(&["Primary Site - labeled", "ICD-O-3 Hist/behav"]).unwrap();
+        assert_eq!(m.columns(Field::PrimarySite), &[0]);
+        assert_eq!(m.behavior_from_twin, None);
+        for headers in [
+            ["site", "Primary Site - labeled", "histology"],
+            ["400", "Primary Site - labeled", "histology"],
+            ["site", "histology", "ICD-O-3 Hist/behav"],
+            ["site", "hist", "ICD-O-3 Hist/behav"],
+        ] {
+            let e = map(&headers).unwrap_err();
+            assert_eq!(e.exit_code(), 65, "{headers:?}");
+            assert!(e.to_string().contains("both resolve to field"), "{headers:?}: {e}");
+        }
     }
 
     #[test]
