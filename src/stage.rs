@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use netstage_rules::histology::Histology;
 use netstage_rules::record::is_blank_value;
 use netstage_rules::{Code, Field, Message, Messages, Options, Outcome, Record, RuleSet, Status};
 
@@ -202,10 +203,10 @@ fn read_record<'a, R: RawRow<'a>>(raw: R, columns: &ColumnMap, record: &mut Reco
     // beside its coded twin (io-contract §2.1, §12).
     if let Some(i) = columns.behavior_from_twin
         && let Some(Ok(text)) = raw.text(i)
-        && let Some((_, after)) = text.split_once('/')
-        && let Some(behavior) = after.get(..1).filter(|b| b.bytes().all(|c| c.is_ascii_digit()))
+        && let Some(behavior) = Histology::parse(text).and_then(|h| h.behavior)
     {
-        record.set(Field::Behavior, behavior);
+        let b = usize::from(behavior);
+        record.set(Field::Behavior, &"0123456789"[b..=b]);
     }
 }
 
