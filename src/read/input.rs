@@ -151,18 +151,13 @@ pub fn open_text(path: &str, read_ahead: ReadAheadUse) -> Result<TextInput, RunE
     // Also a gzip stream without `.gz` (stdin, a renamed file): its first
     // two bytes, which no CSV or XML text starts with (read whole, however
     // a pipe hands them over, and then given back to the stream).
-    let mut head = [0u8; 2];
-    let mut got = 0;
-    while got < head.len() {
-        match tallied.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(read_error(path, e)),
-        }
-    }
-    let gzip_magic = head[..got] == [0x1f, 0x8b];
-    let counted = BufReader::with_capacity(READ_BUFFER, io::Cursor::new(head).take(got as u64).chain(tallied));
+    let mut head = Vec::with_capacity(2);
+    (&mut tallied)
+        .take(2)
+        .read_to_end(&mut head)
+        .map_err(|e| read_error(path, e))?;
+    let gzip_magic = head == [0x1f, 0x8b];
+    let counted = BufReader::with_capacity(READ_BUFFER, io::Cursor::new(head).chain(tallied));
     let stream: Box<dyn Read + Send> = if is_gzip(path) || gzip_magic {
         Box::new(BufReader::with_capacity(
             READ_BUFFER,
