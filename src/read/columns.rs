@@ -249,6 +249,21 @@ impl ColumnOverrides {
     }
 }
 
+/// One header column resolved to a field, while a header row is resolved.
+struct HeaderColumn {
+    /// Its place among the field's columns (lower first; equal: ambiguous).
+    priority: u8,
+    /// Its index in the header.
+    index: usize,
+    /// Whether it is the item-756 coded size.
+    coded_size: bool,
+    /// Its normalised name (blank for a `--map` column).
+    name: String,
+    /// For a SEER*Stat labeled twin, the normalised name of the coded
+    /// column it gives way to (io-contract §12).
+    twin_of: Option<String>,
+}
+
 /// The columns of one input file, resolved to fields.
 #[derive(Clone, Debug)]
 pub struct ColumnMap {
@@ -280,30 +295,41 @@ impl ColumnMap {
     /// Resolves a header row. Missing required columns and ambiguous columns
     /// are run-level errors (exit 65) naming what was found.
     pub fn resolve(path: &str, headers: &[String], overrides: &ColumnOverrides) -> Result<ColumnMap, RunError> {
-        // Per field: (priority, index, coded size, normalised name, the
-        // coded column a labeled twin gives way to).
-        type Col = (u8, usize, bool, String, Option<String>);
-        let mut by_field: BTreeMap<Field, Vec<Col>> = BTreeMap::new();
+        let mut by_field: BTreeMap<Field, Vec<HeaderColumn>> = BTreeMap::new();
         let mut unused = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
+        for (index, h) in headers.iter().enumerate() {
             let resolved = resolve_twin(h);
-            let col = if let Some(f) = overrides.lookup(h, headers) {
-                let coded = resolved
+            let (field, column) = if let Some(f) = overrides.lookup(h, headers) {
+                let coded_size = resolved
                     .as_ref()
                     .is_some_and(|(a, _, _)| a.field == Field::SizeMm && a.coded_size);
-                (f, (0, i, coded, String::new(), None))
+                let column = HeaderColumn {
+                    priority: 0,
+                    index,
+                    coded_size,
+                    name: String::new(),
+                    twin_of: None,
+                };
+                (f, column)
             } else {
                 match resolved {
-                    Some((a, norm, partner)) if !overrides.maps_field(a.field) => {
-                        (a.field, (a.priority, i, a.coded_size, norm, partner))
+                    Some((a, name, twin_of)) if !overrides.maps_field(a.field) => {
+                        let column = HeaderColumn {
+                            priority: a.priority,
+                            index,
+                            coded_size: a.coded_size,
+                            name,
+                            twin_of,
+                        };
+                        (a.field, column)
                     }
                     _ => {
-                        unused.push((i, h.clone()));
+                        unused.push((index, h.clone()));
                         continue;
                     }
                 }
             };
-            by_field.entry(col.0).or_default().push(col.1);
+            by_field.entry(field).or_default().push(column);
         }
         let ambiguous = |a: usize, b: usize, field: Field| {
             RunError::unusable(
@@ -322,28 +348,28 @@ impl ColumnMap {
         let mut plain_size_columns = Vec::new();
         let mut behavior_twin = None;
         for (field, mut cols) in by_field {
-            cols.sort();
-            if let Some(w) = cols.windows(2).find(|w| w[0].0 == w[1].0) {
-                return Err(ambiguous(w[0].1, w[1].1, field));
+            cols.sort_by_key(|c| (c.priority, c.index));
+            if let Some(w) = cols.windows(2).find(|w| w[0].priority == w[1].priority) {
+                return Err(ambiguous(w[0].index, w[1].index, field));
             }
             // A labeled twin is one field with its own coded column only
             // (io-contract §12): beside any other column it is ambiguous.
-            for twin in cols.iter().filter(|c| c.4.is_some()) {
-                let others = cols.iter().filter(|c| c.1 != twin.1);
-                if let Some(other) = others.clone().next()
-                    && !others.clone().any(|c| c.4.is_none() && Some(&c.3) == twin.4.as_ref())
-                {
-                    return Err(ambiguous(twin.1, other.1, field));
+            for twin in cols.iter().filter(|c| c.twin_of.is_some()) {
+                let partner_present = cols
+                    .iter()
+                    .any(|c| c.twin_of.is_none() && Some(&c.name) == twin.twin_of.as_ref());
+                if !partner_present && let Some(other) = cols.iter().find(|c| c.index != twin.index) {
+                    return Err(ambiguous(twin.index, other.index, field));
                 }
                 if field == Field::Histology && cols.len() > 1 {
-                    behavior_twin = Some(twin.1);
+                    behavior_twin = Some(twin.index);
                 }
             }
             if field == Field::SizeMm {
-                coded_size_column = cols.iter().find(|c| c.2).map(|c| c.1);
-                plain_size_columns = cols.iter().filter(|c| !c.2).map(|c| c.1).collect();
+                coded_size_column = cols.iter().find(|c| c.coded_size).map(|c| c.index);
+                plain_size_columns = cols.iter().filter(|c| !c.coded_size).map(|c| c.index).collect();
             }
-            sources[field as usize] = cols.iter().map(|c| c.1).collect();
+            sources[field as usize] = cols.iter().map(|c| c.index).collect();
         }
         let missing: Vec<&str> = [Field::PrimarySite, Field::Histology]
             .into_iter()
