@@ -38,7 +38,7 @@ const ALIASES: &[(&[&str], &[u16], Alias)] = &[
     (&["primarysite", "site", "topography"],                                        &[400],  a(Field::PrimarySite, 0)),
     (&["histologictypeicdo3", "histology", "hist"],                                 &[522],  a(Field::Histology, 0)),
     // SEER*Stat labeled twin of `Histologic Type ICD-O-3`.
-    (&["icdo3hist/behav"],                                                          &[],     a(Field::Histology, 1)),
+    (&[HISTOLOGY_LABELED],                                                          &[],     a(Field::Histology, 1)),
     (&["behaviorcodeicdo3", "behavior", "behaviour"],                               &[523],  a(Field::Behavior, 0)),
     (&["dateofdiagnosis", "year", "dxyear", "yearofdiagnosis"],                     &[390],  a(Field::Year, 0)),
     (&["grade"],                                                                    &[],     a(Field::Grade, 0)),
