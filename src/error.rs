@@ -107,15 +107,23 @@ impl RunError {
 /// A reading error: a truncated or corrupt compressed stream is an unusable
 /// input (65); anything else is an I/O error (74).
 pub fn read_error(path: &str, e: io::Error) -> RunError {
-    match e.kind() {
-        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput => {
-            RunError::unusable(path, format!("unreadable or truncated input: {e}"))
-        }
-        _ => RunError::Io {
+    if is_unreadable_input(&e) {
+        RunError::unusable(path, format!("unreadable or truncated input: {e}"))
+    } else {
+        RunError::Io {
             path: path.to_string(),
             source: e,
-        },
+        }
     }
+}
+
+/// Whether a read error means the input itself cannot be read on (cut
+/// short, not valid for its decoder), not that the system failed.
+pub fn is_unreadable_input(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput
+    )
 }
 
 /// A writing error on an output file (74).

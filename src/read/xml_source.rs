@@ -13,7 +13,7 @@ use csv::ByteRecord;
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use crate::error::{RunError, read_error};
+use crate::error::{RunError, is_unreadable_input, read_error};
 use crate::read::batch::Batch;
 use crate::read::columns::{ColumnMap, ColumnOverrides};
 use crate::read::input::{ReadAheadUse, ReadTally, TextInput, open_text};
@@ -349,8 +349,7 @@ impl XmlSource {
     /// column where its readable bytes end (io-contract §16); other I/O
     /// errors are the system's.
     fn input_error(&self, e: std::io::Error) -> RunError {
-        use std::io::ErrorKind::{InvalidData, InvalidInput, UnexpectedEof};
-        if matches!(e.kind(), UnexpectedEof | InvalidData | InvalidInput) {
+        if is_unreadable_input(&e) {
             let at = self.reader.get_ref().end_offset();
             self.syntax_error(at, format!("unreadable or truncated input: {e}"))
         } else {
